@@ -3,19 +3,55 @@
  * it maps to, and whether retrying the same request can succeed.
  */
 export const errorTable = {
-  INVALID_REQUEST: { status: 400, retryable: false, doc: 'The request is malformed or its params are invalid.' },
+  INVALID_REQUEST: {
+    status: 400,
+    retryable: false,
+    doc: 'The request is malformed or its params are invalid.',
+  },
   UNAUTHORIZED: { status: 401, retryable: false, doc: 'Missing or wrong token or password.' },
   NOT_PAIRED: { status: 403, retryable: false, doc: 'The device is not paired with this gateway.' },
-  NOT_FOUND: { status: 404, retryable: false, doc: 'The named session, run or resource does not exist.' },
-  PAYLOAD_TOO_LARGE: { status: 413, retryable: false, doc: 'The frame or body exceeds the size limit.' },
-  RATE_LIMITED: { status: 429, retryable: true, doc: 'Too many requests; retry after retryAfterMs.' },
+  NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    doc: 'The named session, run or resource does not exist.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    doc: 'The frame or body exceeds the size limit.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    retryable: true,
+    doc: 'Too many requests; retry after retryAfterMs.',
+  },
   AGENT_TIMEOUT: { status: 504, retryable: true, doc: 'The agent run did not finish in time.' },
-  UNAVAILABLE: { status: 503, retryable: true, doc: 'A dependency (Temporal, a worker) is not reachable.' },
+  UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    doc: 'A dependency (Temporal, a worker) is not reachable.',
+  },
   INTERNAL: { status: 500, retryable: false, doc: 'An unexpected error; see the gateway log.' },
-  CONFIG_INVALID: { status: 400, retryable: false, doc: 'clawdbot.json or an override fails validation.' },
-  TEMPORAL_PORT_BUSY: { status: 503, retryable: false, doc: 'The Temporal port is taken by something else.' },
-  TEMPORAL_NOT_INSTALLED: { status: 503, retryable: false, doc: 'No usable temporal binary was found.' },
-  TEMPORAL_START_FAILED: { status: 503, retryable: false, doc: 'The embedded Temporal server did not come up.' },
+  CONFIG_INVALID: {
+    status: 400,
+    retryable: false,
+    doc: 'clawdbot.json or an override fails validation.',
+  },
+  TEMPORAL_PORT_BUSY: {
+    status: 503,
+    retryable: false,
+    doc: 'The Temporal port is taken by something else.',
+  },
+  TEMPORAL_NOT_INSTALLED: {
+    status: 503,
+    retryable: false,
+    doc: 'No usable temporal binary was found.',
+  },
+  TEMPORAL_START_FAILED: {
+    status: 503,
+    retryable: false,
+    doc: 'The embedded Temporal server did not come up.',
+  },
 } as const satisfies Record<string, { status: number; retryable: boolean; doc: string }>;
 
 /** A stable error code. */

@@ -34,7 +34,11 @@ function setPath(target: Json, path: string[], value: unknown): void {
   node[path[path.length - 1]!] = value;
 }
 
-function formatIssues(file: string, issues: z.core.$ZodIssue[], fromEnv: Map<string, string>): string {
+function formatIssues(
+  file: string,
+  issues: z.core.$ZodIssue[],
+  fromEnv: Map<string, string>,
+): string {
   const lines = issues.map((issue) => {
     const field = issue.path.map(String).join('.') || '(root)';
     const source = fromEnv.get(field);
@@ -46,7 +50,11 @@ function formatIssues(file: string, issues: z.core.$ZodIssue[], fromEnv: Map<str
 /** Validate a raw config object (file content plus env overrides) or throw CONFIG_INVALID. */
 export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv = {}): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ClawdbotError('CONFIG_INVALID', `Invalid config in ${file}: expected a JSON object at the top level`, { file });
+    throw new ClawdbotError(
+      'CONFIG_INVALID',
+      `Invalid config in ${file}: expected a JSON object at the top level`,
+      { file },
+    );
   }
   const merged = structuredClone(raw) as Json;
   const fromEnv = new Map<string, string>();
@@ -60,7 +68,10 @@ export function parseConfig(raw: unknown, file: string, env: NodeJS.ProcessEnv =
   if (!result.success) {
     throw new ClawdbotError('CONFIG_INVALID', formatIssues(file, result.error.issues, fromEnv), {
       file,
-      issues: result.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+      issues: result.error.issues.map((issue) => ({
+        path: issue.path.map(String),
+        message: issue.message,
+      })),
     });
   }
   return result.data;
@@ -73,7 +84,11 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new ClawdbotError('CONFIG_INVALID', `Cannot read config ${file}: ${(error as Error).message}`, { file });
+      throw new ClawdbotError(
+        'CONFIG_INVALID',
+        `Cannot read config ${file}: ${(error as Error).message}`,
+        { file },
+      );
     }
   }
   let raw: unknown = {};
@@ -81,7 +96,11 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     try {
       raw = JSON5.parse(text);
     } catch (error) {
-      throw new ClawdbotError('CONFIG_INVALID', `Invalid config in ${file}: ${(error as Error).message}`, { file });
+      throw new ClawdbotError(
+        'CONFIG_INVALID',
+        `Invalid config in ${file}: ${(error as Error).message}`,
+        { file },
+      );
     }
   }
   return { config: parseConfig(raw, file, env), path: file, exists: text !== undefined };
@@ -91,7 +110,9 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 export function readRawConfig(file: string): Json {
   try {
     const parsed: unknown = JSON5.parse(readFileSync(file, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Json) : {};
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Json)
+      : {};
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;

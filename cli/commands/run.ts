@@ -1,0 +1,40 @@
+import { commandContext, type RuntimeFlags } from '../context.js';
+import { startRuntime } from '../runtime/runtime.js';
+
+/**
+ * Run ClawdBot in the foreground until SIGINT/SIGTERM, then stop everything in order.
+ * A piece that dies on its own (the embedded Temporal server, the worker) stops the rest
+ * and exits non-zero, so a supervisor notices instead of a half-alive process lingering.
+ */
+export async function runForeground(
+  flags: RuntimeFlags & { worker: boolean },
+  gateway: boolean,
+): Promise<void> {
+  const context = commandContext(flags);
+  const { logger } = context;
+  const runtime = await startRuntime({ ...context, gateway, worker: flags.worker });
+  let stopping = false;
+  const shutdown = async (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`shutting down (${reason})`);
+    try {
+      await runtime.stop();
+    } catch (error) {
+      logger.error(`error while stopping: ${(error as Error).message}`);
+      exitCode = exitCode || 1;
+    }
+    process.exit(exitCode);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        logger.warn(`second ${signal}: exiting now`);
+        process.exit(1);
+      }
+      void shutdown(signal, 0);
+    });
+  }
+  runtime.onFatal((reason) => void shutdown(reason, 1));
+  if (gateway) logger.info(`ready: ${runtime.gatewayUrl} (Temporal ${runtime.temporalAddress})`);
+}

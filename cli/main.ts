@@ -1,0 +1,58 @@
+import { Command, Option } from 'commander';
+import { ClawdbotError } from '../core/errors.js';
+import { clawdbotVersion } from '../core/version.js';
+import { runDoctor } from './commands/doctor.js';
+import { runForeground } from './commands/run.js';
+
+/** The `clawdbot` command line; exported so tests and the compose check parse with the real parser. */
+export function buildProgram(): Command {
+  const program = new Command('clawdbot')
+    .description('ClawdBot: a self-hosted personal AI assistant on durable Temporal workflows')
+    .version(clawdbotVersion)
+    .showHelpAfterError();
+
+  const runtimeOptions = (command: Command) =>
+    command
+      .option('--state-dir <dir>', 'state directory (default $CLAWDBOT_STATE_DIR or ~/.clawdbot)')
+      .option('--temporal-address <host:port>', 'use this Temporal server instead of embedding one')
+      .addOption(new Option('--temporal-port <port>', 'gRPC port of the embedded Temporal server'))
+      .addOption(
+        new Option('--temporal-ui-port <port>', 'Web UI port of the embedded Temporal server'),
+      );
+
+  runtimeOptions(program.command('gateway'))
+    .description(
+      'run the gateway, a worker and (unless --temporal-address) an embedded Temporal server',
+    )
+    .option('--port <port>', 'gateway port (default 18789)')
+    .option('--bind <address>', 'gateway bind address (default 127.0.0.1)')
+    .option('--no-worker', 'do not run a worker in this process')
+    .action(async (flags: Parameters<typeof runForeground>[0]) => runForeground(flags, true));
+
+  runtimeOptions(program.command('worker'))
+    .description(
+      'run a worker only, against --temporal-address (default: the local embedded server)',
+    )
+    .action(async (flags: Parameters<typeof runForeground>[0]) =>
+      runForeground({ ...flags, worker: true }, false),
+    );
+
+  runtimeOptions(program.command('doctor'))
+    .description('check Node, the Temporal CLI, ports, config and model credentials')
+    .action(async (flags: Parameters<typeof runDoctor>[0]) => {
+      process.exitCode = await runDoctor(flags);
+    });
+  return program;
+}
+
+// Run only when executed as the CLI, not when imported (tests import buildProgram).
+if (process.argv[1] && /clawdbot(\.js)?$|cli\/main\.ts$/.test(process.argv[1])) {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    const message =
+      error instanceof ClawdbotError ? `${error.code}: ${error.message}` : (error as Error).message;
+    process.stderr.write(`clawdbot: ${message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,189 @@
+import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import type { Config } from '../../core/config/schema.js';
+import type { ComponentHealth, HealthReport } from '../../core/health.js';
+import type { Logger } from '../../core/logger.js';
+import type { StatePaths } from '../../core/paths.js';
+import { buildGatewayApp } from '../../gateway/app.js';
+import { requireTemporalBinary } from './temporal-binary.js';
+import {
+  ensureSearchAttributes,
+  startDevServer,
+  type DevServerHandle,
+} from './temporal-dev-server.js';
+import { startWorker, type RunningWorker } from './worker.js';
+
+/** What to run in this process. */
+export interface RuntimeOptions {
+  config: Config;
+  paths: StatePaths;
+  logger: Logger;
+  gateway: boolean;
+  worker: boolean;
+}
+
+/** The running pieces of one ClawdBot process. */
+export interface Runtime {
+  temporalAddress: string;
+  gatewayUrl: string | undefined;
+  health(): Promise<HealthReport>;
+  /** Stop gateway, worker and the embedded server, in that order. */
+  stop(): Promise<void>;
+  /** Called when a piece dies on its own (the embedded server crashing, the worker failing). */
+  onFatal(listener: (reason: string) => void): void;
+}
+
+async function temporalHealth(
+  connection: NativeConnection,
+  config: Config,
+  server: DevServerHandle | undefined,
+  address: string,
+): Promise<ComponentHealth> {
+  const base = {
+    address,
+    namespace: config.temporal.namespace,
+    embedded: server?.owned ?? false,
+    uiUrl: server?.uiUrl,
+  };
+  if (server?.crashed) return { status: 'crashed', ...base, exit: server.crashed };
+  try {
+    await connection.withDeadline(Date.now() + 2000, () =>
+      connection.workflowService.getSystemInfo({}),
+    );
+    return { status: 'ok', ...base };
+  } catch (error) {
+    return { status: 'unreachable', ...base, error: (error as Error).message };
+  }
+}
+
+async function externalWorkerHealth(
+  connection: NativeConnection,
+  config: Config,
+): Promise<ComponentHealth> {
+  try {
+    const response = await connection.withDeadline(Date.now() + 2000, () =>
+      connection.workflowService.describeTaskQueue({
+        namespace: config.temporal.namespace,
+        taskQueue: { name: config.temporal.taskQueue },
+        taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+      }),
+    );
+    return {
+      status: 'external',
+      taskQueue: config.temporal.taskQueue,
+      pollers: response.pollers?.length ?? 0,
+    };
+  } catch (error) {
+    return {
+      status: 'external',
+      taskQueue: config.temporal.taskQueue,
+      error: (error as Error).message,
+    };
+  }
+}
+
+/** Start Temporal (embedded unless an address is configured), the worker and the gateway. */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config, paths, logger } = options;
+  const fatalListeners: ((reason: string) => void)[] = [];
+  const fatal = (reason: string) => fatalListeners.forEach((listener) => listener(reason));
+  const startedAt = Date.now();
+  let server: DevServerHandle | undefined;
+  let connection: NativeConnection | undefined;
+  let worker: RunningWorker | undefined;
+  let app: FastifyInstance | undefined;
+
+  const stop = async () => {
+    if (app) {
+      await app.close().catch((error: Error) => logger.warn(`gateway close: ${error.message}`));
+      logger.info('gateway stopped');
+    }
+    if (worker) {
+      await worker.stop();
+      logger.info('worker stopped');
+    }
+    await connection?.close().catch(() => undefined);
+    if (server?.owned) {
+      await server.stop();
+      logger.info('Temporal server stopped');
+    }
+  };
+
+  try {
+    mkdirSync(paths.stateDir, { recursive: true });
+    let address = config.temporal.address;
+    // Only `clawdbot gateway` embeds a server; a lone worker joins the one it is pointed at.
+    if (address === undefined && options.gateway) {
+      server = await startDevServer({
+        binary: requireTemporalBinary(),
+        host: '127.0.0.1',
+        port: config.temporal.dev.port,
+        uiPort: config.temporal.dev.uiPort,
+        headless: config.temporal.dev.headless,
+        namespace: config.temporal.namespace,
+        dbFile: paths.temporalDbFile,
+        logger: logger.child('temporal'),
+      });
+      server.onCrash((description) => {
+        logger.error(description);
+        fatal(description);
+      });
+      address = server.address;
+    }
+    address ??= `127.0.0.1:${config.temporal.dev.port}`;
+    connection = await NativeConnection.connect({ address });
+    await ensureSearchAttributes(connection, config.temporal.namespace);
+    logger.info(`connected to Temporal at ${address}`);
+
+    if (options.worker) {
+      mkdirSync(paths.workspaceDir, { recursive: true });
+      worker = await startWorker({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        activities: createActivities({ config, paths, logger: logger.child('activity') }),
+        logger: logger.child('worker'),
+      });
+      worker.finished.catch((error: Error) => fatal(`worker failed: ${error.message}`));
+    }
+
+    const health = async (): Promise<HealthReport> => {
+      const temporal = await temporalHealth(connection!, config, server, address);
+      const workerHealth = worker
+        ? worker.health()
+        : options.gateway
+          ? await externalWorkerHealth(connection!, config)
+          : { status: 'disabled' as const };
+      const gateway: ComponentHealth = app
+        ? {
+            status: 'ok',
+            address: `${config.gateway.bind}:${config.gateway.port}`,
+            uptimeMs: Date.now() - startedAt,
+          }
+        : { status: 'disabled' };
+      const ok =
+        temporal.status === 'ok' &&
+        workerHealth.status !== 'failed' &&
+        workerHealth.status !== 'stopped';
+      return { ok, ts: Date.now(), gateway, worker: workerHealth, temporal };
+    };
+
+    if (options.gateway) {
+      app = await buildGatewayApp({ config, health });
+      await app.listen({ host: config.gateway.bind, port: config.gateway.port });
+      logger.info(`gateway listening on http://${config.gateway.bind}:${config.gateway.port}`);
+    }
+    return {
+      temporalAddress: address,
+      gatewayUrl: app ? `http://${config.gateway.bind}:${config.gateway.port}` : undefined,
+      health,
+      stop,
+      onFatal: (listener) => fatalListeners.push(listener),
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,249 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NativeConnection } from '@temporalio/worker';
+import { ClawdbotError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { isPortOpen } from '../../core/net.js';
+import { clawdbotSearchAttributes } from '../../workflows/search-attributes.js';
+
+/**
+ * Dev-server settings that remove the 35-50 ms wait per workflow step (see
+ * shared/TEMPORAL-NOTES.md): eager activities and un-throttled history queue readers.
+ * The timer queue matters too, for cron and durable sleeps.
+ */
+export const fastDevServerDynamicConfig: Record<string, unknown> = {
+  'system.enableActivityEagerExecution': true,
+  'history.transferProcessorMaxPollRPS': 10000,
+  'history.transferProcessorMaxPollHostRPS': 10000,
+  'history.timerProcessorMaxPollRPS': 10000,
+  'history.timerProcessorMaxPollHostRPS': 10000,
+  'history.visibilityProcessorMaxPollRPS': 10000,
+  'history.visibilityProcessorMaxPollHostRPS': 10000,
+  'history.outboundProcessorMaxPollRPS': 10000,
+  'history.outboundProcessorMaxPollHostRPS': 10000,
+};
+
+/** How to run the embedded server. */
+export interface DevServerOptions {
+  binary: string;
+  host: string;
+  port: number;
+  uiPort: number;
+  headless: boolean;
+  namespace: string;
+  /** SQLite database file; its folder also receives server.log. */
+  dbFile: string;
+  logger: Logger;
+  /** Give up waiting for the server after this long. */
+  startTimeoutMs?: number;
+}
+
+/** A running (or reused) Temporal server. */
+export interface DevServerHandle {
+  address: string;
+  uiUrl: string | undefined;
+  /** False when an already-running Temporal server was reused: we must not stop it. */
+  owned: boolean;
+  pid: number | undefined;
+  /** Set when the child exited without being asked to. */
+  crashed: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** Called once if the child exits without being asked to. */
+  onCrash(listener: (description: string) => void): void;
+  stop(): Promise<void>;
+}
+
+/** True when a Temporal frontend answers at address within the timeout. */
+export async function isTemporalServer(address: string, timeoutMs = 3000): Promise<boolean> {
+  let connection: NativeConnection | undefined;
+  try {
+    // connect() has no timeout of its own; a non-gRPC listener must not hang us.
+    const connecting = NativeConnection.connect({ address });
+    const timer = sleep(timeoutMs).then(() => undefined);
+    connection = await Promise.race([connecting, timer]);
+    if (!connection) {
+      void connecting.then((late) => late.close()).catch(() => undefined);
+      return false;
+    }
+    const connected = connection;
+    await connected.withDeadline(Date.now() + timeoutMs, () =>
+      connected.workflowService.getSystemInfo({}),
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+/** Register ClawdBot's search attributes on a namespace; existing ones are left alone. */
+export async function ensureSearchAttributes(
+  connection: NativeConnection,
+  namespace: string,
+): Promise<void> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = clawdbotSearchAttributes.filter(
+    (key) => !(key.name in (existing.customAttributes ?? {})),
+  );
+  if (missing.length === 0) return;
+  // IndexedValueType.KEYWORD = 2 in the Temporal API enums.
+  const searchAttributes = Object.fromEntries(missing.map((key) => [key.name, 2]));
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+}
+
+function devServerArgs(options: DevServerOptions): string[] {
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    options.host,
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+    '--db-filename',
+    options.dbFile,
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=NORMAL',
+    '--log-level',
+    'warn',
+  ];
+  if (options.headless) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort), '--ui-ip', options.host);
+  for (const [key, value] of Object.entries(fastDevServerDynamicConfig)) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
+  for (const key of clawdbotSearchAttributes)
+    args.push('--search-attribute', `${key.name}=Keyword`);
+  return args;
+}
+
+/**
+ * Start `temporal server start-dev` as a child process, or reuse a Temporal server that
+ * already listens on the port. Anything else on the port is a clear error.
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServerHandle> {
+  const address = `${options.host}:${options.port}`;
+  const uiUrl = options.headless ? undefined : `http://${options.host}:${options.uiPort}`;
+  const crashListeners: ((description: string) => void)[] = [];
+
+  if (await isPortOpen(options.host, options.port)) {
+    if (!(await isTemporalServer(address))) {
+      throw new ClawdbotError(
+        'TEMPORAL_PORT_BUSY',
+        `Port ${options.port} on ${options.host} is in use by something that is not a Temporal server. ` +
+          'Stop that process, or choose another port with --temporal-port (config temporal.dev.port).',
+        { address },
+      );
+    }
+    options.logger.info(`reusing the Temporal server already listening on ${address}`);
+    return {
+      address,
+      uiUrl,
+      owned: false,
+      pid: undefined,
+      crashed: undefined,
+      onCrash: (listener) => crashListeners.push(listener),
+      stop: () => Promise.resolve(),
+    };
+  }
+  if (!options.headless && (await isPortOpen(options.host, options.uiPort))) {
+    throw new ClawdbotError(
+      'TEMPORAL_PORT_BUSY',
+      `The Temporal UI port ${options.uiPort} on ${options.host} is in use. Choose another with ` +
+        '--temporal-ui-port (config temporal.dev.uiPort), or set temporal.dev.headless.',
+      { port: options.uiPort },
+    );
+  }
+
+  mkdirSync(dirname(options.dbFile), { recursive: true });
+  const logFile = join(dirname(options.dbFile), 'server.log');
+  const log = createWriteStream(logFile, { flags: 'a' });
+  let tail = '';
+  const child: ChildProcess = spawn(options.binary, devServerArgs(options), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C must reach us first, so we stop the
+    // gateway and worker before the server they depend on.
+    detached: true,
+  });
+  const keepTail = (chunk: Buffer) => {
+    log.write(chunk);
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keepTail);
+  child.stderr?.on('data', keepTail);
+
+  let stopping = false;
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      log.end();
+      resolve();
+      if (!stopping) {
+        const description =
+          `the embedded Temporal server (pid ${child.pid}) exited unexpectedly ` +
+          `(${signal ? `signal ${signal}` : `exit code ${code}`}); its log is ${logFile}`;
+        for (const listener of crashListeners) listener(description);
+      }
+    });
+  });
+  child.once('error', (error) => {
+    tail += `\n${error.message}`;
+  });
+
+  const handle: DevServerHandle = {
+    address,
+    uiUrl,
+    owned: true,
+    pid: child.pid,
+    get crashed() {
+      return stopping ? undefined : exited;
+    },
+    onCrash: (listener) => crashListeners.push(listener),
+    async stop() {
+      if (exited) return;
+      stopping = true;
+      child.kill('SIGTERM');
+      const killed = await Promise.race([
+        exitPromise.then(() => true),
+        sleep(10_000).then(() => false),
+      ]);
+      if (!killed) {
+        options.logger.warn('Temporal server did not stop within 10 s; killing it');
+        child.kill('SIGKILL');
+        await exitPromise;
+      }
+    },
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  options.logger.info(`starting the embedded Temporal server on ${address}`, {
+    db: options.dbFile,
+  });
+  for (;;) {
+    if (exited) {
+      throw new ClawdbotError(
+        'TEMPORAL_START_FAILED',
+        `The embedded Temporal server exited during start-up (${exited.signal ?? `exit code ${exited.code}`}). ` +
+          `Last output:\n${tail.trim()}`,
+        { logFile },
+      );
+    }
+    if (await isTemporalServer(address, 1000)) break;
+    if (Date.now() > deadline) {
+      await handle.stop();
+      throw new ClawdbotError(
+        'TEMPORAL_START_FAILED',
+        `The embedded Temporal server did not answer on ${address} within ${Math.round((options.startTimeoutMs ?? 60_000) / 1000)} s. Last output:\n${tail.trim()}`,
+        { logFile },
+      );
+    }
+    await sleep(100);
+  }
+  return handle;
+}

@@ -1,0 +1,11 @@
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+/** Search attributes set on session and turn workflows, so a run can be found by session in the Temporal UI. */
+export const sessionKeyAttribute = defineSearchAttributeKey('ClawdbotSessionKey', 'KEYWORD');
+/** The channel a run's messages came from (webchat, telegram, ...). */
+export const channelAttribute = defineSearchAttributeKey('ClawdbotChannel', 'KEYWORD');
+/** The agent that runs the session. */
+export const agentIdAttribute = defineSearchAttributeKey('ClawdbotAgentId', 'KEYWORD');
+
+/** Every search attribute ClawdBot needs registered on its namespace. */
+export const clawdbotSearchAttributes = [sessionKeyAttribute, channelAttribute, agentIdAttribute];
