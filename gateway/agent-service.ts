@@ -1,0 +1,36 @@
+import type { Message } from '../core/messages.js';
+
+/** An inbound user message, from any client or channel. */
+export interface InboundMessage {
+  /** Unique per session; a client's idempotency key. The same id twice yields one turn. */
+  messageId: string;
+  text: string;
+  attachments?: { type: 'image'; mimeType: string; data: string }[];
+  /** Where it came from: 'webchat', 'http', 'telegram', ... */
+  channel: string;
+  /** Extra system prompt for this turn (e.g. system messages of /v1/chat/completions). */
+  extraSystemPrompt?: string;
+  receivedAt: number;
+}
+
+/** How a finished run ended. */
+export interface RunOutcome {
+  runId: string;
+  status: 'ok' | 'error' | 'aborted' | 'timeout';
+  /** The final assistant text. */
+  text?: string;
+  message?: Message;
+  errorMessage?: string;
+}
+
+/** What the gateway asks of the agent runtime; implemented over the Temporal client. */
+export interface AgentService {
+  /** Queue a message on its session (signal-with-start); returns at once. runId = messageId. */
+  send(sessionKey: string, message: InboundMessage): Promise<{ runId: string }>;
+  /** Cancel a session's run (the current one when runId is omitted). */
+  abort(sessionKey: string, runId?: string): Promise<{ aborted: boolean; runIds: string[] }>;
+  /** Wait for a run to finish, up to timeoutMs (then status 'timeout'). */
+  wait(runId: string, timeoutMs: number, sessionKey?: string): Promise<RunOutcome>;
+  /** The last `limit` messages of a session. */
+  history(sessionKey: string, limit: number): Promise<{ sessionKey: string; sessionId?: string; messages: Message[] }>;
+}
