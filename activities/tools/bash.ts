@@ -1,0 +1,111 @@
+import { stat } from 'node:fs/promises';
+import { z } from 'zod';
+import { fileToolError } from './file-io.js';
+import { runCommand, type CommandRun } from './run-command.js';
+import { defineTool, ToolError, type ToolResult } from './tool.js';
+import { resolveWorkspacePath } from './workspace-path.js';
+
+const DEFAULT_TIMEOUT_SECONDS = 120;
+const MAX_TIMEOUT_SECONDS = 1800;
+const MAX_OUTPUT_BYTES = 64 * 1024;
+/** ClawdBot's own secrets: a command (and so the model) must never see them. */
+const SECRET_ENV_NAMES = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'CLAWDBOT_GATEWAY_TOKEN'];
+
+const inputSchema = z.object({
+  command: z.string().min(1).describe('The bash command line to run (it may span several lines).'),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TIMEOUT_SECONDS)
+    .default(DEFAULT_TIMEOUT_SECONDS)
+    .describe(
+      `Seconds before the command and everything it started is killed (default ${DEFAULT_TIMEOUT_SECONDS}).`,
+    ),
+  cwd: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Directory to run in, relative to the workspace (default: the workspace itself).'),
+});
+
+function commandEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of SECRET_ENV_NAMES) delete env[name];
+  return env;
+}
+
+async function resolveCwd(workspaceDir: string, cwd = '.'): Promise<string> {
+  const dir = await resolveWorkspacePath(workspaceDir, cwd);
+  const stats = await stat(dir).catch((error: unknown) => {
+    throw fileToolError(error, cwd);
+  });
+  if (!stats.isDirectory()) {
+    throw new ToolError('NOT_A_DIRECTORY', `cwd ${cwd} is not a directory.`, { path: cwd });
+  }
+  return dir;
+}
+
+function status(run: CommandRun, timeoutSeconds: number): string {
+  if (run.timedOut) {
+    return `[Timed out after ${timeoutSeconds} s; the command and its children were killed.]`;
+  }
+  if (run.aborted)
+    return '[Aborted: the turn was cancelled; the command and its children were killed.]';
+  if (run.signal !== null) return `[Killed by signal ${run.signal}.]`;
+  return `[Exit code ${run.exitCode}]`;
+}
+
+function toResult(run: CommandRun, timeoutSeconds: number): ToolResult {
+  const output = run.output.replace(/\n$/, '');
+  return {
+    // The Anthropic API rejects blank text blocks, so silence is said in words.
+    text: `${output.trim() === '' ? '(no output)' : output}\n\n${status(run, timeoutSeconds)}`,
+    isError: run.timedOut || run.aborted || run.exitCode !== 0,
+    details: {
+      exitCode: run.exitCode,
+      signal: run.signal,
+      timedOut: run.timedOut,
+      aborted: run.aborted,
+      outputBytes: run.outputBytes,
+      omittedBytes: run.omittedBytes,
+    },
+  };
+}
+
+/** Run a shell command in the workspace. Never retried: a command may have side effects. */
+export const bashTool = defineTool({
+  name: 'bash',
+  description:
+    'Run a command with bash in the workspace and return its output (stdout and stderr ' +
+    'together) and exit code. It runs non-interactively (no stdin) and is killed with all ' +
+    `its children after timeoutSeconds. Output over ${MAX_OUTPUT_BYTES / 1024} KiB is ` +
+    'shortened to its beginning and end. Not for servers or other programs that keep running: ' +
+    'anything still running when the command ends is cut off from its output.',
+  inputSchema,
+  policy: {
+    // The activity must outlive the longest command plus the kill grace period.
+    startToCloseTimeoutMs: (MAX_TIMEOUT_SECONDS + 60) * 1000,
+    maximumAttempts: 1,
+    idempotent: false,
+    // A dead worker is noticed within seconds; the command heartbeats every 5 s.
+    heartbeatTimeoutMs: 12_000,
+  },
+  async execute(input, context) {
+    const cwd = await resolveCwd(context.workspaceDir, input.cwd);
+    if (context.signal.aborted) {
+      const text = '[Aborted before the command started.]';
+      return { text, isError: true, details: { aborted: true } };
+    }
+    const run = await runCommand({
+      command: input.command,
+      cwd,
+      env: commandEnv(),
+      timeoutMs: input.timeoutSeconds * 1000,
+      outputHalfBytes: MAX_OUTPUT_BYTES / 2,
+      signal: context.signal,
+      heartbeat: (details) => context.heartbeat(details),
+    });
+    return toResult(run, input.timeoutSeconds);
+  },
+});

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/** What a tool receives besides its input: where it works and how to report progress. */
+export interface ToolContext {
+  /** Absolute path of the agent workspace (it exists). */
+  workspaceDir: string;
+  sessionKey: string;
+  runId: string;
+  toolCallId: string;
+  /** Aborted when the turn is cancelled: tools must stop promptly. */
+  signal: AbortSignal;
+  /** Report liveness during long work (becomes a Temporal activity heartbeat). */
+  heartbeat(details?: unknown): void;
+}
+
+/** What a tool call returns to the model; `details` is for clients and logs, not the model. */
+export interface ToolResult {
+  text: string;
+  isError?: boolean;
+  details?: Record<string, unknown>;
+}
+
+/** How the activity running a tool is timed out and retried. */
+export interface ToolPolicy {
+  startToCloseTimeoutMs: number;
+  maximumAttempts: number;
+  /** Whether running the tool twice with the same input has the effect of running it once. */
+  idempotent: boolean;
+  heartbeatTimeoutMs?: number;
+}
+
+/** One tool: its name and description for the model, its input schema and its code. */
+export interface ToolDefinition<S extends z.ZodObject = z.ZodObject> {
+  name: string;
+  description: string;
+  inputSchema: S;
+  policy: ToolPolicy;
+  execute(input: z.output<S>, context: ToolContext): Promise<ToolResult>;
+}
+
+/** Declare a tool; exists so `execute` gets its input type from the schema. */
+export function defineTool<S extends z.ZodObject>(
+  definition: ToolDefinition<S>,
+): ToolDefinition<S> {
+  return definition;
+}
+
+/** Every code a ToolError can carry, and what it means. */
+export const toolErrorCodes = {
+  INVALID_ARGUMENTS: 'The arguments do not match the tool input schema.',
+  INVALID_PATH: 'The path is malformed: a null byte, too long, or a symbolic link loop.',
+  PATH_OUTSIDE_WORKSPACE: 'The path resolves to a location outside the agent workspace.',
+  FILE_NOT_FOUND: 'The file or directory does not exist.',
+  NOT_A_FILE: 'A regular file was expected (it is a directory or a special file).',
+  NOT_A_DIRECTORY: 'A directory was expected, or a parent of the path is a file.',
+  PERMISSION_DENIED: 'The operating system refused access, or the file system is read-only.',
+  DISK_FULL: 'No space left on the device.',
+  BINARY_FILE: 'The file is binary, not text.',
+  FILE_TOO_LARGE: 'The file is too large for this tool.',
+  OFFSET_OUT_OF_RANGE: 'The requested line offset is past the end of the file.',
+  TEXT_NOT_FOUND: 'edit_file: oldText does not occur in the file.',
+  TEXT_AMBIGUOUS: 'edit_file: oldText occurs more than once and replaceAll is not set.',
+} as const;
+
+/** A stable ToolError code. */
+export type ToolErrorCode = keyof typeof toolErrorCodes;
+
+/**
+ * A failure the model can act on (a wrong path, a missing match). Its message is written for
+ * the model; runTool turns it into an error result instead of failing the activity, since
+ * retrying the same input cannot help.
+ */
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
+  constructor(
+    readonly code: ToolErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * JSON Schema of a tool's input, usable as Anthropic `input_schema` and OpenAI
+ * `function.parameters`. Generated for the *input* side, so fields with defaults are optional.
+ */
+export function toolJsonSchema(tool: ToolDefinition): Record<string, unknown> {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.inputSchema, { io: 'input' });
+  return schema;
+}
+
+function formatIssues(toolName: string, issues: z.core.$ZodIssue[]): string {
+  const lines = issues.map((issue) => {
+    const field = issue.path.map(String).join('.') || '(arguments)';
+    return `- ${field}: ${issue.message}`;
+  });
+  return `Invalid arguments for ${toolName}:\n${lines.join('\n')}`;
+}
+
+/**
+ * Validate the model's arguments and run the tool. Invalid arguments and ToolErrors become
+ * error results the model sees; any other error is rethrown so the activity can retry it.
+ */
+export async function runTool(
+  tool: ToolDefinition,
+  rawArgs: unknown,
+  context: ToolContext,
+): Promise<ToolResult> {
+  // A tool whose fields are all optional may be called with no arguments at all.
+  const parsed = tool.inputSchema.safeParse(rawArgs ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String),
+      message: issue.message,
+    }));
+    return {
+      text: formatIssues(tool.name, parsed.error.issues),
+      isError: true,
+      details: { code: 'INVALID_ARGUMENTS', issues },
+    };
+  }
+  try {
+    return await tool.execute(parsed.data, context);
+  } catch (error) {
+    if (!(error instanceof ToolError)) throw error;
+    return { text: error.message, isError: true, details: { ...error.details, code: error.code } };
+  }
+}
