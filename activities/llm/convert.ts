@@ -1,0 +1,239 @@
+// Our transcript messages → the two providers' request bodies. Both APIs reject a conversation
+// whose tool calls and tool results do not pair up, so the history is repaired first.
+import type Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
+import type {
+  AssistantMessage,
+  ImageBlock,
+  Message,
+  TextBlock,
+  ToolCallBlock,
+  ToolResultMessage,
+  UserMessage,
+} from '../../core/messages.js';
+
+/** A JSON Schema object describing a tool's input (type "object" at the top). */
+export type JsonSchema = Record<string, unknown>;
+
+/** A tool as the model sees it. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  inputSchema: JsonSchema;
+}
+
+/** What every provider call sends besides the model settings. */
+export interface Conversation {
+  system: string;
+  messages: Message[];
+  tools: ToolSpec[];
+}
+
+/** Provider-independent request: a conversation plus the model and the output cap. */
+export interface RequestInput extends Conversation {
+  model: string;
+  maxTokens: number;
+}
+
+/**
+ * Make tool calls and results pair up, the rule both APIs enforce:
+ * - the tool results answering an assistant message's calls are moved right behind it (a user
+ *   message that arrived while tools ran, e.g. a steer, follows them);
+ * - a tool call without a result before the next assistant message is dropped (the turn was
+ *   interrupted; the model may call again), and an assistant message left empty is dropped;
+ * - a tool result whose call is not in the preceding assistant message is dropped, as is a
+ *   second result for the same call;
+ * - empty text blocks are dropped (Anthropic rejects them), and so are messages left empty.
+ */
+export function repairToolPairing(messages: Message[]): Message[] {
+  // Each assistant message opens a segment holding everything up to the next one.
+  let segment: { assistant?: AssistantMessage; rest: Message[] } = { rest: [] };
+  const segments = [segment];
+  for (const message of messages) {
+    if (message.role === 'assistant') {
+      segment = { assistant: message, rest: [] };
+      segments.push(segment);
+    } else {
+      segment.rest.push(message);
+    }
+  }
+  const repaired: Message[] = [];
+  for (const { assistant, rest } of segments) {
+    if (assistant) {
+      const callIds = new Set(
+        assistant.content.flatMap((block) => (block.type === 'toolCall' ? [block.id] : [])),
+      );
+      const results = new Map<string, ToolResultMessage>();
+      for (const item of rest) {
+        if (item.role !== 'toolResult' || !callIds.has(item.toolCallId)) continue;
+        if (!results.has(item.toolCallId)) results.set(item.toolCallId, item);
+      }
+      const content = assistant.content.filter((block) =>
+        block.type === 'text' ? block.text !== '' : results.has(block.id),
+      );
+      if (content.length > 0) repaired.push({ ...assistant, content }, ...results.values());
+    }
+    for (const item of rest) {
+      if (item.role !== 'user') continue;
+      const content = item.content.filter((block) => block.type !== 'text' || block.text !== '');
+      if (content.length > 0) repaired.push({ ...item, content });
+    }
+  }
+  return repaired;
+}
+
+/** The Messages API body for a conversation (the caller adds `stream`). */
+export function toAnthropicRequest(input: RequestInput): Anthropic.MessageCreateParamsNonStreaming {
+  const messages: { role: 'user' | 'assistant'; content: Anthropic.ContentBlockParam[] }[] = [];
+  for (const message of repairToolPairing(input.messages)) {
+    const role = message.role === 'assistant' ? 'assistant' : 'user';
+    const content = toAnthropicBlocks(message);
+    const last = messages.at(-1);
+    // The API wants all results of one assistant turn in a single user message. Merging every
+    // run of user turns does that and keeps tool_result blocks first, as they must be, since
+    // repairToolPairing puts results straight behind their assistant message.
+    if (last?.role === role && role === 'user') last.content.push(...content);
+    else messages.push({ role, content });
+  }
+  return {
+    model: input.model,
+    max_tokens: input.maxTokens,
+    messages,
+    ...(input.system ? { system: input.system } : {}),
+    ...(input.tools.length > 0
+      ? {
+          tools: input.tools.map((tool) => ({
+            name: tool.name,
+            description: tool.description,
+            input_schema: { ...tool.inputSchema, type: 'object' as const },
+          })),
+        }
+      : {}),
+  };
+}
+
+function toAnthropicBlocks(message: Message): Anthropic.ContentBlockParam[] {
+  switch (message.role) {
+    case 'user':
+      return message.content.map((block) =>
+        block.type === 'text' ? { type: 'text', text: block.text } : toAnthropicImage(block),
+      );
+    case 'assistant':
+      return message.content.map((block) =>
+        block.type === 'text'
+          ? { type: 'text', text: block.text }
+          : {
+              type: 'tool_use',
+              id: anthropicToolId(block.id),
+              name: block.name,
+              input: block.arguments,
+            },
+      );
+    case 'toolResult':
+      return [
+        {
+          type: 'tool_result',
+          tool_use_id: anthropicToolId(message.toolCallId),
+          content: resultText(message),
+          ...(message.isError ? { is_error: true } : {}),
+        },
+      ];
+  }
+}
+
+const anthropicImageTypes = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
+
+function toAnthropicImage(block: ImageBlock): Anthropic.ContentBlockParam {
+  const mediaType = anthropicImageTypes.find((type) => type === block.mimeType);
+  if (!mediaType) return { type: 'text', text: `[image of type ${block.mimeType} not supported]` };
+  return { type: 'image', source: { type: 'base64', media_type: mediaType, data: block.data } };
+}
+
+/**
+ * Anthropic accepts tool ids matching ^[a-zA-Z0-9_-]+$ only; ids made by an OpenAI-compatible
+ * server (after a fallback) may contain other characters, so they are rewritten the same way
+ * in tool_use and tool_result.
+ */
+function anthropicToolId(id: string): string {
+  return id.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'tool_call';
+}
+
+/** Which field caps the output: OpenAI's own API wants the newer one, most compatible servers the older. */
+export type MaxTokensField = 'max_completion_tokens' | 'max_tokens';
+
+/** The Chat Completions body for a conversation (the caller adds `stream` and its options). */
+export function toOpenAiRequest(
+  input: RequestInput,
+  maxTokensField: MaxTokensField,
+): OpenAI.ChatCompletionCreateParamsNonStreaming {
+  const messages: OpenAI.ChatCompletionMessageParam[] = [];
+  if (input.system) messages.push({ role: 'system', content: input.system });
+  for (const message of repairToolPairing(input.messages)) {
+    messages.push(toOpenAiMessage(message));
+  }
+  return {
+    model: input.model,
+    messages,
+    [maxTokensField]: input.maxTokens,
+    ...(input.tools.length > 0
+      ? {
+          tools: input.tools.map((tool) => ({
+            type: 'function' as const,
+            function: {
+              name: tool.name,
+              description: tool.description,
+              parameters: tool.inputSchema,
+            },
+          })),
+        }
+      : {}),
+  };
+}
+
+function toOpenAiMessage(message: Message): OpenAI.ChatCompletionMessageParam {
+  switch (message.role) {
+    case 'user':
+      return { role: 'user', content: toOpenAiUserContent(message) };
+    case 'assistant': {
+      const text = texts(message.content).join('');
+      const toolCalls = message.content.flatMap((block) =>
+        block.type === 'toolCall'
+          ? [
+              {
+                id: block.id,
+                type: 'function' as const,
+                function: { name: block.name, arguments: JSON.stringify(block.arguments) },
+              },
+            ]
+          : [],
+      );
+      return {
+        role: 'assistant',
+        content: text || null,
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      };
+    }
+    case 'toolResult':
+      return { role: 'tool', tool_call_id: message.toolCallId, content: resultText(message) };
+  }
+}
+
+/** Plain text goes as a string: some OpenAI-compatible servers accept no content arrays. */
+function toOpenAiUserContent(message: UserMessage): string | OpenAI.ChatCompletionContentPart[] {
+  if (message.content.every((block) => block.type === 'text'))
+    return texts(message.content).join('\n');
+  return message.content.map((block) =>
+    block.type === 'text'
+      ? { type: 'text', text: block.text }
+      : { type: 'image_url', image_url: { url: `data:${block.mimeType};base64,${block.data}` } },
+  );
+}
+
+function texts(content: readonly (TextBlock | ImageBlock | ToolCallBlock)[]): string[] {
+  return content.flatMap((block) => (block.type === 'text' ? [block.text] : []));
+}
+
+/** Both APIs handle an empty result badly (Anthropic can reject it), so say so in words. */
+function resultText(message: ToolResultMessage): string {
+  return texts(message.content).join('\n') || '(no output)';
+}
