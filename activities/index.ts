@@ -1,17 +1,32 @@
 import type { Config } from '../core/config/schema.js';
-import type { StatePaths } from '../core/paths.js';
+import type { EventBus } from '../core/events/types.js';
 import type { Logger } from '../core/logger.js';
+import type { StatePaths } from '../core/paths.js';
+import type { SessionStore } from '../core/sessions/index.js';
+import type { ToolInput, ToolOutput } from '../workflows/types.js';
+import { createLlmActivity } from './llm-activity.js';
+import { createToolActivities } from './tool-activities.js';
+import { createTurnActivities } from './turn.js';
 
 /** What activities need from the process that hosts them. */
 export interface ActivityDeps {
   config: Config;
   paths: StatePaths;
   logger: Logger;
+  store: SessionStore;
+  bus: EventBus;
 }
 
 /** All activities, bound to their dependencies (the worker registers this object). */
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createTurnActivities(deps),
+    ...createLlmActivity({ ...deps, workspaceDir: deps.paths.workspaceDir, skillsDir: deps.paths.skillsDir }),
+    ...(createToolActivities({ ...deps, workspaceDir: deps.paths.workspaceDir }) as Record<
+      `tool.${string}`,
+      (input: ToolInput) => Promise<ToolOutput>
+    >),
+  };
 }
 
 /** The activity functions' types, for workflows' proxyActivities. */

@@ -12,6 +12,7 @@ export interface RuntimeFlags {
   temporalUiPort?: string;
   port?: string;
   bind?: string;
+  gatewayUrl?: string;
 }
 
 /** Everything a command needs: where state lives, the validated config, a logger. */
@@ -48,6 +49,7 @@ export function commandContext(
     config.temporal.dev.uiPort = portFlag('temporal-ui-port', flags.temporalUiPort);
   if (flags.port !== undefined) config.gateway.port = portFlag('port', flags.port);
   if (flags.bind !== undefined) config.gateway.bind = flags.bind;
+  if (flags.gatewayUrl !== undefined) config.worker.gatewayUrl = flags.gatewayUrl;
   if (config.agent.workspace !== undefined) paths.workspaceDir = config.agent.workspace;
   return { paths, loaded, config, logger: createLogger('clawdbot') };
 }

@@ -1,17 +1,7 @@
 import type { Message } from '../core/messages.js';
+import type { InboundMessage } from '../workflows/types.js';
 
-/** An inbound user message, from any client or channel. */
-export interface InboundMessage {
-  /** Unique per session; a client's idempotency key. The same id twice yields one turn. */
-  messageId: string;
-  text: string;
-  attachments?: { type: 'image'; mimeType: string; data: string }[];
-  /** Where it came from: 'webchat', 'http', 'telegram', ... */
-  channel: string;
-  /** Extra system prompt for this turn (e.g. system messages of /v1/chat/completions). */
-  extraSystemPrompt?: string;
-  receivedAt: number;
-}
+export type { InboundMessage };
 
 /** How a finished run ended. */
 export interface RunOutcome {

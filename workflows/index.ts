@@ -1,1 +1,3 @@
-export {};
+// The worker's workflowsPath: every workflow, one per file.
+export { session } from './session.js';
+export { agentTurn } from './agent-turn.js';

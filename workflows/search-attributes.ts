@@ -7,5 +7,8 @@ export const channelAttribute = defineSearchAttributeKey('ClawdbotChannel', 'KEY
 /** The agent that runs the session. */
 export const agentIdAttribute = defineSearchAttributeKey('ClawdbotAgentId', 'KEYWORD');
 
+/** The run id (the id of the message that started the turn): how agent.wait finds a turn. */
+export const runIdAttribute = defineSearchAttributeKey('ClawdbotRunId', 'KEYWORD');
+
 /** Every search attribute ClawdBot needs registered on its namespace. */
-export const clawdbotSearchAttributes = [sessionKeyAttribute, channelAttribute, agentIdAttribute];
+export const clawdbotSearchAttributes = [sessionKeyAttribute, channelAttribute, agentIdAttribute, runIdAttribute];

@@ -1,11 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import type { Config } from '../../core/config/schema.js';
 import type { ComponentHealth, HealthReport } from '../../core/health.js';
 import type { Logger } from '../../core/logger.js';
 import type { StatePaths } from '../../core/paths.js';
+import { createLocalBus } from '../../core/events/local-bus.js';
+import { createRemoteBus, type ClosableBus } from '../../core/events/remote-bus.js';
+import { createSessionStore } from '../../core/sessions/index.js';
+import { createTemporalAgentService } from '../../gateway/temporal-agent-service.js';
 import { buildGatewayApp } from '../../gateway/app.js';
 import { requireTemporalBinary } from './temporal-binary.js';
 import {
@@ -94,6 +99,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let connection: NativeConnection | undefined;
   let worker: RunningWorker | undefined;
   let app: FastifyInstance | undefined;
+  let remoteBus: ClosableBus | undefined;
+  const store = createSessionStore(paths.stateDir);
+  // Gateway and worker in one process share an in-process bus; a lone worker sends its
+  // events to the gateway over the gateway's /internal/events WebSocket.
+  const localBus = createLocalBus();
 
   const stop = async () => {
     if (app) {
@@ -104,11 +114,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await worker.stop();
       logger.info('worker stopped');
     }
+    await remoteBus?.close();
     await connection?.close().catch(() => undefined);
     if (server?.owned) {
       await server.stop();
       logger.info('Temporal server stopped');
     }
+  };
+
+  const workerBus = () => {
+    if (options.gateway) return localBus;
+    remoteBus = createRemoteBus({
+      url: config.worker.gatewayUrl ?? `ws://127.0.0.1:${config.gateway.port}/internal/events`,
+      ...(config.gateway.auth.token ?? config.gateway.auth.password
+        ? { secret: (config.gateway.auth.token ?? config.gateway.auth.password)! }
+        : {}),
+      logger: logger.child('events'),
+    });
+    return remoteBus;
   };
 
   try {
@@ -143,11 +166,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
-        activities: createActivities({ config, paths, logger: logger.child('activity') }),
+        activities: createActivities({ config, paths, logger: logger.child('activity'), store, bus: workerBus() }),
         logger: logger.child('worker'),
       });
       worker.finished.catch((error: Error) => fatal(`worker failed: ${error.message}`));
     }
+
+    const agent = createTemporalAgentService({
+      client: new Client({ connection, namespace: config.temporal.namespace }),
+      config: () => config,
+      store,
+    });
 
     const health = async (): Promise<HealthReport> => {
       const temporal = await temporalHealth(connection!, config, server, address);
@@ -171,7 +200,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
 
     if (options.gateway) {
-      app = await buildGatewayApp({ config, health });
+      app = await buildGatewayApp({ config, health, agent, bus: localBus, store, paths });
       await app.listen({ host: config.gateway.bind, port: config.gateway.port });
       logger.info(`gateway listening on http://${config.gateway.bind}:${config.gateway.port}`);
     }

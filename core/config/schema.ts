@@ -54,12 +54,21 @@ const sessionSchema = z.strictObject({
   debounceMs: z.number().int().min(0).max(60_000).default(1500),
 });
 
+const workerSchema = z.strictObject({
+  gatewayUrl: z
+    .string()
+    .regex(/^wss?:\/\/.+/, 'a ws:// or wss:// URL')
+    .optional()
+    .describe('Where a worker in its own process sends progress events (default ws://127.0.0.1:<gateway.port>)'),
+});
+
 /** The whole of clawdbot.json. Every section has defaults, so `{}` is a valid config. */
 export const configSchema = z.strictObject({
   gateway: gatewaySchema.default(gatewaySchema.parse({})),
   temporal: temporalSchema.default(temporalSchema.parse({})),
   agent: agentSchema.default(agentSchema.parse({})),
   session: sessionSchema.default(sessionSchema.parse({})),
+  worker: workerSchema.default({}),
   providers: z
     .strictObject({
       anthropic: providerSchema.default({}),

@@ -1,0 +1,105 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Config } from '../core/config/schema.js';
+import type { EventBus } from '../core/events/types.js';
+import type { AssistantMessage, ToolCallBlock } from '../core/messages.js';
+import { transcriptEntryId, type SessionStore } from '../core/sessions/index.js';
+import type { GenerateInput, GenerateResult } from '../workflows/types.js';
+import { buildSystemPrompt, contextWindow, eligibleSkills } from './context.js';
+import { generate } from './llm/generate.js';
+import { LlmAbortError, LlmError } from './llm/errors.js';
+import { publishPart } from './publish.js';
+import { tools } from './tools/index.js';
+import { toolJsonSchema } from './tools/tool.js';
+
+/** What the LLM activity needs. */
+export interface LlmActivityDeps {
+  config: Config;
+  store: SessionStore;
+  bus: EventBus;
+  workspaceDir: string;
+  skillsDir: string;
+}
+
+/** How many transcript entries the model sees. */
+const windowEntries = 400;
+
+function toolCalls(message: AssistantMessage): ToolCallBlock[] {
+  return message.content.filter((block): block is ToolCallBlock => block.type === 'toolCall');
+}
+
+/** The streaming LLM call of one step, as a Temporal activity. */
+export function createLlmActivity(deps: LlmActivityDeps) {
+  const toolSpecs = tools.map((tool) => ({ name: tool.name, description: tool.description, inputSchema: toolJsonSchema(tool) }));
+  return {
+    async 'llm.generate'(input: GenerateInput): Promise<GenerateResult> {
+      const context = Context.current();
+      const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
+      const entryId = transcriptEntryId.assistant(input.runId, input.step);
+      const entries = await deps.store.readEntries(input.sessionId, { limit: windowEntries });
+      // Recorded by an attempt whose worker died before reporting: reuse it, do not ask the model twice.
+      const recorded = entries.find((entry) => entry.id === entryId);
+      if (recorded?.type === 'message' && recorded.message.role === 'assistant') {
+        publishPart(deps.bus, input, { type: 'message-final', step: input.step, message: recorded.message });
+        return { message: recorded.message, toolCalls: toolCalls(recorded.message) };
+      }
+
+      const attempt = context.info.attempt;
+      if (attempt > 1) {
+        publishPart(deps.bus, input, { type: 'stream-retry', step: input.step, attempt, reason: 'the previous attempt failed; restarting the reply' });
+      }
+      publishPart(deps.bus, input, { type: 'step-start', step: input.step, model: input.models[0] ?? '' });
+      const system = buildSystemPrompt({
+        workspaceDir: deps.workspaceDir,
+        tools,
+        skills: eligibleSkills(deps.skillsDir),
+        ...(deps.config.agent.systemPrompt !== undefined ? { basePrompt: deps.config.agent.systemPrompt } : {}),
+        ...(input.extraSystemPrompt !== undefined ? { extra: input.extraSystemPrompt } : {}),
+      });
+      let text = '';
+      // Heartbeat on a timer, not only per chunk: a model may think for a long time before
+      // its first token, and the heartbeat is how Temporal tells a live worker from a dead one.
+      const beat = setInterval(() => context.heartbeat(), 2000);
+      try {
+        const response = await generate({
+          models: input.models,
+          system,
+          messages: contextWindow(entries),
+          tools: toolSpecs,
+          maxTokens: 8192,
+          signal: context.cancellationSignal,
+          providers: deps.config.providers,
+          // A stream silent for 5 minutes is stalled; retrying beats waiting out the 10-minute timeout.
+          idleTimeoutMs: 5 * 60_000,
+          onChunk: () => context.heartbeat(),
+          onTextDelta: (delta) => {
+            text += delta;
+            publishPart(deps.bus, input, { type: 'text-delta', step: input.step, delta, text });
+          },
+          onRestart: (reason) => {
+            text = '';
+            publishPart(deps.bus, input, { type: 'stream-retry', step: input.step, attempt, reason });
+          },
+        });
+        const message: AssistantMessage = { role: 'assistant', ...response, timestamp: Date.now() };
+        await deps.store.append(session, [{ type: 'message', id: entryId, runId: input.runId, message }]);
+        publishPart(deps.bus, input, { type: 'message-final', step: input.step, message });
+        return { message, toolCalls: toolCalls(message) };
+      } catch (error) {
+        // Rethrow Temporal's own cancellation so the server records the activity as cancelled.
+        if (error instanceof LlmAbortError && error.cause instanceof Error) throw error.cause;
+        if (error instanceof LlmError) {
+          if (error.kind === 'fatal') throw ApplicationFailure.nonRetryable(error.message, 'LlmFatalError', { status: error.status, code: error.code });
+          throw ApplicationFailure.create({
+            message: error.message,
+            type: 'LlmRetryableError',
+            details: [{ status: error.status, code: error.code }],
+            ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
+          });
+        }
+        throw error;
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  };
+}

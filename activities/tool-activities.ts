@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import { Context } from '@temporalio/activity';
+import type { EventBus } from '../core/events/types.js';
+import { transcriptEntryId, type SessionStore } from '../core/sessions/index.js';
+import type { ToolInput, ToolOutput } from '../workflows/types.js';
+import { publishPart } from './publish.js';
+import { tools } from './tools/index.js';
+import { runTool, type ToolDefinition } from './tools/tool.js';
+import { toolResultEntry } from './turn.js';
+
+/** What tool activities need. */
+export interface ToolActivityDeps {
+  store: SessionStore;
+  bus: EventBus;
+  workspaceDir: string;
+}
+
+/** What a tool activity returns to the workflow: enough to continue, never the full output. */
+const historyCap = 2000;
+
+/** One activity per tool, registered as `tool.<name>` so the Temporal UI shows which tool ran. */
+export function createToolActivities(deps: ToolActivityDeps): Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>> {
+  const run = (tool: ToolDefinition) => async (input: ToolInput): Promise<ToolOutput> => {
+    const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
+    const entryId = transcriptEntryId.toolResult(input.runId, input.step, input.toolCallId);
+    // A retry after the result was recorded (the worker died before reporting) must not run the tool again.
+    const recent = await deps.store.readEntries(input.sessionId, { limit: 64 });
+    const recorded = recent.find((entry) => entry.id === entryId);
+    if (recorded?.type === 'message' && recorded.message.role === 'toolResult') {
+      const text = recorded.message.content.map((block) => block.text).join('');
+      return { isError: recorded.message.isError, text: text.slice(0, historyCap) };
+    }
+    const context = Context.current();
+    publishPart(deps.bus, input, { type: 'tool-start', step: input.step, toolCallId: input.toolCallId, name: tool.name, args: input.args });
+    mkdirSync(deps.workspaceDir, { recursive: true });
+    const result = await runTool(tool, input.args, {
+      workspaceDir: deps.workspaceDir,
+      sessionKey: input.sessionKey,
+      runId: input.runId,
+      toolCallId: input.toolCallId,
+      signal: context.cancellationSignal,
+      heartbeat: (details) => context.heartbeat(details),
+    });
+    const isError = result.isError ?? false;
+    await deps.store.append(session, [toolResultEntry(input, result.text, isError, result.details)]);
+    publishPart(deps.bus, input, {
+      type: 'tool-result',
+      step: input.step,
+      toolCallId: input.toolCallId,
+      name: tool.name,
+      result: { text: result.text, ...(result.details ? { details: result.details } : {}) },
+      isError,
+    });
+    return { isError, text: result.text.slice(0, historyCap) };
+  };
+  return Object.fromEntries(tools.map((tool) => [`tool.${tool.name}`, run(tool)])) as Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>>;
+}

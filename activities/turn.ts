@@ -1,0 +1,131 @@
+import type { AssistantMessage, UserMessage } from '../core/messages.js';
+import { zeroUsage } from '../core/messages.js';
+import { transcriptEntryId, type MessageEntry, type SessionStore } from '../core/sessions/index.js';
+import type { EventBus } from '../core/events/types.js';
+import type { FinishInput, InboundMessage, PreparedTurn, ToolInput, ToolOutput, TurnRef } from '../workflows/types.js';
+import { publishPart } from './publish.js';
+import { tools } from './tools/index.js';
+
+/** What the turn bookkeeping activities need. */
+export interface TurnActivityDeps {
+  store: SessionStore;
+  bus: EventBus;
+}
+
+function userMessage(message: InboundMessage): UserMessage {
+  return {
+    role: 'user',
+    content: [
+      { type: 'text', text: message.text },
+      ...(message.attachments ?? []).map((image) => ({ type: 'image' as const, mimeType: image.mimeType, data: image.data })),
+    ],
+    timestamp: message.receivedAt,
+  };
+}
+
+function userEntries(runId: string, messages: InboundMessage[], firstIsRunMessage: boolean) {
+  return messages.map((message, index) => ({
+    type: 'message' as const,
+    // The message that started the run has the run's user id; others (collected or
+    // steered in) are told apart by their own message id.
+    id: index === 0 && firstIsRunMessage ? transcriptEntryId.user(runId) : `${transcriptEntryId.user(runId)}:${message.messageId}`,
+    ts: message.receivedAt,
+    runId,
+    message: userMessage(message),
+  }));
+}
+
+/** A tool result line for the transcript. */
+export function toolResultEntry(input: ToolInput, text: string, isError: boolean, details?: unknown): MessageEntry {
+  return {
+    type: 'message',
+    id: transcriptEntryId.toolResult(input.runId, input.step, input.toolCallId),
+    ts: Date.now(),
+    runId: input.runId,
+    message: {
+      role: 'toolResult',
+      toolCallId: input.toolCallId,
+      toolName: input.name,
+      content: [{ type: 'text', text }],
+      ...(details !== undefined ? { details } : {}),
+      isError,
+      timestamp: Date.now(),
+    },
+  };
+}
+
+/** The turn's bookkeeping activities: start, steer, unknown-tool errors, finish. */
+export function createTurnActivities({ store, bus }: TurnActivityDeps) {
+  return {
+    /** Resolve the session, record the user message(s), announce the run. */
+    async 'turn.prepare'(input: { sessionKey: string; runId: string; turnId: string; messages: InboundMessage[] }): Promise<PreparedTurn> {
+      const session = await store.ensure(input.sessionKey, { channel: input.messages[0]?.channel ?? 'unknown' });
+      await store.append({ sessionId: session.sessionId, sessionKey: input.sessionKey }, userEntries(input.runId, input.messages, true));
+      publishPart(bus, input, { type: 'run-start', startedAt: Date.now() });
+      return {
+        sessionId: session.sessionId,
+        tools: Object.fromEntries(
+          tools.map((tool) => [
+            tool.name,
+            {
+              startToCloseTimeoutMs: tool.policy.startToCloseTimeoutMs,
+              maximumAttempts: tool.policy.idempotent ? tool.policy.maximumAttempts : 1,
+              ...(tool.policy.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: tool.policy.heartbeatTimeoutMs } : {}),
+            },
+          ]),
+        ),
+      };
+    },
+
+    /** Record messages steered into a running turn, before its next LLM call. */
+    async 'turn.appendMessages'(input: TurnRef & { step: number; messages: InboundMessage[] }): Promise<void> {
+      await store.append({ sessionId: input.sessionId, sessionKey: input.sessionKey }, userEntries(input.runId, input.messages, false));
+    },
+
+    /** A tool call that could not run (unknown tool, or it failed past its retries): tell the model. */
+    async 'turn.toolError'(input: ToolInput & { error: string }): Promise<ToolOutput> {
+      await store.append({ sessionId: input.sessionId, sessionKey: input.sessionKey }, [toolResultEntry(input, input.error, true)]);
+      publishPart(bus, input, { type: 'tool-result', step: input.step, toolCallId: input.toolCallId, name: input.name, result: { text: input.error }, isError: true });
+      return { isError: true, text: input.error };
+    },
+
+    /** Record how the turn ended, update the session's token counts, announce the end. */
+    async 'turn.finish'(input: FinishInput): Promise<{ text: string }> {
+      const sessionId = input.sessionId || (await store.ensure(input.sessionKey)).sessionId;
+      const session = { sessionId, sessionKey: input.sessionKey };
+      let final: AssistantMessage | undefined = input.last;
+      if (input.status === 'ok' && input.stepLimit !== undefined) {
+        final = {
+          role: 'assistant',
+          content: [{ type: 'text', text: `I stopped after ${input.stepLimit} steps: that is the step limit for one turn (agent.maxSteps). Tell me to continue if you want me to go on.` }],
+          api: input.last?.api ?? 'openai-completions',
+          provider: 'clawdbot',
+          model: input.last?.model ?? 'step-limit',
+          usage: zeroUsage(),
+          stopReason: 'length',
+          timestamp: Date.now(),
+        };
+        await store.append(session, [{ type: 'message', id: `${input.runId}:step-limit`, runId: input.runId, message: final }]);
+        publishPart(bus, input, { type: 'message-final', step: input.stepLimit + 1, message: final });
+      } else if (input.status === 'aborted') {
+        await store.append(session, [{ type: 'abort', id: transcriptEntryId.abort(input.runId), runId: input.runId, reason: 'aborted by the user' }]);
+      } else if (input.status === 'error') {
+        await store.append(session, [{ type: 'error', id: transcriptEntryId.error(input.runId), runId: input.runId, message: input.errorMessage ?? 'unknown error' }]);
+      }
+      await store.touch(input.sessionKey, {
+        sessionId,
+        tokens: { input: input.usage.input, output: input.usage.output, total: input.usage.totalTokens },
+      });
+      const text = final ? final.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('') : '';
+      publishPart(bus, input, {
+        type: 'run-finish',
+        endedAt: Date.now(),
+        status: input.status,
+        usage: input.usage,
+        ...(final ? { message: final } : {}),
+        ...(input.errorMessage !== undefined ? { errorMessage: input.errorMessage } : {}),
+      });
+      return { text };
+    },
+  };
+}

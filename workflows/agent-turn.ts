@@ -1,0 +1,141 @@
+import {
+  ActivityFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { AssistantMessage, Usage } from '../core/messages.js';
+import { steerSignal } from './definitions.js';
+import type { InboundMessage, ToolActivityPolicy, ToolInput, ToolOutput, TurnInput, TurnRef, TurnResult } from './types.js';
+
+type ToolActivity = (input: ToolInput) => Promise<ToolOutput>;
+
+const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '200ms', maximumInterval: '10s', maximumAttempts: 10 },
+});
+const llm = proxyActivities<Activities>({
+  startToCloseTimeout: '10m',
+  // A dead worker is noticed within seconds, not at the 10-minute start-to-close timeout.
+  heartbeatTimeout: '10s',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '60s',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: ['LlmFatalError'],
+  },
+});
+
+function toolActivity(name: string, policy: ToolActivityPolicy): ToolActivity {
+  const activities = proxyActivities<Record<string, ToolActivity>>({
+    startToCloseTimeout: policy.startToCloseTimeoutMs,
+    heartbeatTimeout: policy.heartbeatTimeoutMs,
+    retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: policy.maximumAttempts },
+  });
+  return activities[`tool.${name}`]!;
+}
+
+function addUsage(total: Usage, more: Usage): Usage {
+  return {
+    input: total.input + more.input,
+    output: total.output + more.output,
+    cacheRead: total.cacheRead + more.cacheRead,
+    cacheWrite: total.cacheWrite + more.cacheWrite,
+    totalTokens: total.totalTokens + more.totalTokens,
+  };
+}
+
+function failureText(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * One agent turn: context → LLM → tools → LLM ... until the model answers without tool
+ * calls or the step limit is hit. All I/O is in activities; this history holds only the
+ * final message of each step. Cancelling the workflow (chat.abort) cancels the running
+ * activity and records the abort.
+ */
+export async function agentTurn(input: TurnInput): Promise<TurnResult> {
+  const steered: InboundMessage[] = [];
+  setHandler(steerSignal, (messages) => void steered.push(...messages));
+
+  const { sessionKey, runId, settings } = input;
+  let usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0 };
+  let last: AssistantMessage | undefined;
+  let status: TurnResult['status'] = 'ok';
+  let errorMessage: string | undefined;
+  let stepLimit: number | undefined;
+  let step = 0;
+  let ref: TurnRef | undefined;
+  const extraSystemPrompt = input.messages.map((message) => message.extraSystemPrompt).filter(Boolean).join('\n\n');
+
+  try {
+    const prepared = await bookkeeping['turn.prepare']({ sessionKey, runId, turnId: workflowInfo().workflowId, messages: input.messages });
+    ref = { sessionKey, sessionId: prepared.sessionId, runId, turnId: workflowInfo().workflowId };
+    for (;;) {
+      if (steered.length > 0) {
+        await bookkeeping['turn.appendMessages']({ ...ref, step: step + 1, messages: steered.splice(0) });
+      }
+      if (step >= settings.maxSteps) {
+        stepLimit = settings.maxSteps;
+        break;
+      }
+      step++;
+      const reply = await llm['llm.generate']({
+        ...ref,
+        step,
+        models: settings.models,
+        ...(extraSystemPrompt ? { extraSystemPrompt } : {}),
+      });
+      last = reply.message;
+      usage = addUsage(usage, reply.message.usage);
+      if (reply.toolCalls.length === 0) {
+        if (steered.length > 0) continue; // answer the steering message before finishing
+        break;
+      }
+      for (const call of reply.toolCalls) {
+        const toolInput = { ...ref, step, toolCallId: call.id, name: call.name, args: call.arguments };
+        const policy = prepared.tools[call.name];
+        if (!policy) {
+          await bookkeeping['turn.toolError']({ ...toolInput, error: `Unknown tool "${call.name}". Available tools: ${Object.keys(prepared.tools).join(', ')}.` });
+          continue;
+        }
+        try {
+          await toolActivity(call.name, policy)(toolInput);
+        } catch (error) {
+          if (isCancellation(error)) throw error;
+          // The tool failed past its retry policy (e.g. a non-idempotent command whose
+          // worker died): the model is told, and the turn goes on.
+          await bookkeeping['turn.toolError']({ ...toolInput, error: `Tool ${call.name} failed: ${failureText(error)}` });
+        }
+      }
+    }
+  } catch (error) {
+    if (isCancellation(error)) {
+      status = 'aborted';
+    } else {
+      status = 'error';
+      errorMessage = failureText(error);
+    }
+  }
+
+  const finish = () =>
+    bookkeeping['turn.finish']({
+      sessionKey,
+      runId,
+      turnId: workflowInfo().workflowId,
+      sessionId: ref?.sessionId ?? '',
+      status,
+      usage,
+      ...(errorMessage !== undefined ? { errorMessage } : {}),
+      ...(stepLimit !== undefined ? { stepLimit } : {}),
+      ...(last ? { last } : {}),
+    });
+  const finished = await CancellationScope.nonCancellable(finish);
+  return { runId, status, text: finished.text, steps: step, usage, ...(errorMessage !== undefined ? { errorMessage } : {}) };
+}
