@@ -1,0 +1,237 @@
+/**
+ * The sessions index: one small JSON file per session key,
+ * `sessions/index/<sha256(key)>.json`, so the message path never reads or rewrites a
+ * file that grows with the number of sessions (OpenClaw rewrites one sessions.json).
+ *
+ * Concurrency: in one process, operations on a key run one at a time. Across processes,
+ * creation is exclusive (two `ensure`s converge on one id); other updates are atomic
+ * replaces where the last writer wins. `touch` takes the run's session id so a late
+ * touch cannot resurrect the id of a session that was reset meanwhile.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ClawdbotError } from '../errors.js';
+import { createFileExclusive, hasErrorCode, KeyedMutex, writeFileAtomic } from './fs-util.js';
+import { assertValidSessionKey, newSessionId } from './session-key.js';
+
+/** One session key's index record. */
+export const sessionIndexEntrySchema = z.object({
+  sessionId: z.string(),
+  sessionKey: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  totalTokens: z.number(),
+  messageCount: z.number().optional(),
+  channel: z.string().optional(),
+  label: z.string().optional(),
+});
+
+/** One session key's index record. */
+export type SessionIndexEntry = z.infer<typeof sessionIndexEntrySchema>;
+
+/** Descriptive fields that may be given when a session is created. */
+export interface SessionInit {
+  channel?: string;
+  label?: string;
+}
+
+/** What `touch` changes besides `updatedAt`. Values replace, never add, so a retry is harmless. */
+export interface SessionTouch extends SessionInit {
+  /** Apply only if the key still maps to this session id. */
+  sessionId?: string;
+  /** Usage of the latest run (OpenClaw semantics: totalTokens ≈ current context size). */
+  tokens?: { input: number; output: number; total?: number };
+  messageCount?: number;
+}
+
+/** Options of `list`. */
+export interface ListSessionsOptions {
+  limit?: number;
+  /** Only sessions updated within this many minutes. */
+  activeMinutes?: number;
+}
+
+/** Options of the index. */
+export interface SessionIndexOptions {
+  /** fsync a record before it replaces the old one (default true). */
+  fsync?: boolean;
+  now?: () => number;
+}
+
+const RECORD_FILE = /^[0-9a-f]{64}\.json$/;
+const LIST_READ_BATCH = 64;
+const ENSURE_ATTEMPTS = 5;
+
+/** Session key → session id and stats, one file per key. */
+export class SessionIndex {
+  private readonly fsync: boolean;
+  private readonly now: () => number;
+  private readonly locks = new KeyedMutex();
+
+  constructor(
+    readonly indexDir: string,
+    options: SessionIndexOptions = {},
+  ) {
+    this.fsync = options.fsync ?? true;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The record file of a key (hashed: keys may hold any character and be 256 long). */
+  pathOf(sessionKey: string): string {
+    const hash = createHash('sha256').update(assertValidSessionKey(sessionKey)).digest('hex');
+    return join(this.indexDir, `${hash}.json`);
+  }
+
+  /** The record of a key, or undefined. */
+  async get(sessionKey: string): Promise<SessionIndexEntry | undefined> {
+    return readRecord(this.pathOf(sessionKey));
+  }
+
+  /** The record of a key, created with a fresh session id if missing. */
+  async ensure(sessionKey: string, init: SessionInit = {}): Promise<SessionIndexEntry> {
+    const path = this.pathOf(sessionKey);
+    return this.locks.run(sessionKey, async () => {
+      // Bounded: only a delete racing each attempt can make the re-read miss.
+      for (let attempt = 0; attempt < ENSURE_ATTEMPTS; attempt++) {
+        const existing = await readRecord(path);
+        if (existing !== undefined) return existing;
+        const entry = this.fresh(sessionKey, init);
+        if (await createFileExclusive(path, serialize(entry), this.fsync)) return entry;
+      }
+      throw new ClawdbotError('UNAVAILABLE', 'Session index entry keeps vanishing', { sessionKey });
+    });
+  }
+
+  /** Record activity on a key; undefined if it is not indexed (or maps to another id). */
+  async touch(
+    sessionKey: string,
+    update: SessionTouch = {},
+  ): Promise<SessionIndexEntry | undefined> {
+    const path = this.pathOf(sessionKey);
+    return this.locks.run(sessionKey, async () => {
+      const current = await readRecord(path);
+      if (current === undefined) return undefined;
+      if (update.sessionId !== undefined && update.sessionId !== current.sessionId)
+        return undefined;
+      const next: SessionIndexEntry = {
+        ...current,
+        updatedAt: Math.max(this.now(), current.updatedAt),
+      };
+      if (update.tokens !== undefined) {
+        const { input, output, total } = update.tokens;
+        next.inputTokens = input;
+        next.outputTokens = output;
+        next.totalTokens = total ?? input + output;
+      }
+      if (update.messageCount !== undefined) next.messageCount = update.messageCount;
+      if (update.channel !== undefined) next.channel = update.channel;
+      if (update.label !== undefined) next.label = update.label;
+      await writeFileAtomic(path, serialize(next), this.fsync);
+      return next;
+    });
+  }
+
+  /** Give a key a new session id (creating the record if missing); returns old and new. */
+  async reset(
+    sessionKey: string,
+  ): Promise<{ entry: SessionIndexEntry; previous?: SessionIndexEntry }> {
+    const path = this.pathOf(sessionKey);
+    return this.locks.run(sessionKey, async () => {
+      const previous = await readRecord(path);
+      const init: SessionInit = {};
+      if (previous?.channel !== undefined) init.channel = previous.channel;
+      if (previous?.label !== undefined) init.label = previous.label;
+      const entry = this.fresh(sessionKey, init);
+      await writeFileAtomic(path, serialize(entry), this.fsync);
+      return previous === undefined ? { entry } : { entry, previous };
+    });
+  }
+
+  /** Remove a key's record; returns it, or undefined if there was none. */
+  async remove(sessionKey: string): Promise<SessionIndexEntry | undefined> {
+    const path = this.pathOf(sessionKey);
+    return this.locks.run(sessionKey, async () => {
+      const current = await readRecord(path);
+      if (current === undefined) return undefined;
+      try {
+        await unlink(path);
+      } catch (error) {
+        if (!hasErrorCode(error, 'ENOENT')) throw error;
+      }
+      return current;
+    });
+  }
+
+  /** Records sorted by updatedAt, newest first. Reads the whole index dir: not for the message path. */
+  async list(options: ListSessionsOptions = {}): Promise<SessionIndexEntry[]> {
+    let names: string[];
+    try {
+      names = (await readdir(this.indexDir)).filter((name) => RECORD_FILE.test(name));
+    } catch (error) {
+      if (hasErrorCode(error, 'ENOENT')) return [];
+      throw error;
+    }
+    const since =
+      options.activeMinutes === undefined ? -Infinity : this.now() - options.activeMinutes * 60_000;
+    const entries: SessionIndexEntry[] = [];
+    // Batched so a large index does not open thousands of files at once (EMFILE).
+    for (let start = 0; start < names.length; start += LIST_READ_BATCH) {
+      const batch = names.slice(start, start + LIST_READ_BATCH);
+      const records = await Promise.all(
+        batch.map((name) => readRecord(join(this.indexDir, name)).catch(() => undefined)),
+      );
+      for (const record of records) {
+        if (record !== undefined && record.updatedAt >= since) entries.push(record);
+      }
+    }
+    entries.sort(
+      (a, b) =>
+        b.updatedAt - a.updatedAt ||
+        (a.sessionKey < b.sessionKey ? -1 : a.sessionKey > b.sessionKey ? 1 : 0),
+    );
+    return options.limit === undefined ? entries : entries.slice(0, Math.max(0, options.limit));
+  }
+
+  private fresh(sessionKey: string, init: SessionInit): SessionIndexEntry {
+    const now = this.now();
+    return {
+      sessionId: newSessionId(),
+      sessionKey,
+      createdAt: now,
+      updatedAt: now,
+      inputTokens: 0,
+      outputTokens: 0,
+      totalTokens: 0,
+      ...init,
+    };
+  }
+}
+
+function serialize(entry: SessionIndexEntry): string {
+  return `${JSON.stringify(entry, null, 2)}\n`;
+}
+
+async function readRecord(path: string): Promise<SessionIndexEntry | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+  let parsed;
+  try {
+    parsed = sessionIndexEntrySchema.safeParse(JSON.parse(text));
+  } catch {
+    parsed = undefined;
+  }
+  // Records are only ever replaced whole, so a bad one is damage, not a race: say so
+  // rather than silently minting a new session id over it.
+  if (!parsed?.success)
+    throw new ClawdbotError('INTERNAL', 'Corrupt session index record', { path });
+  return parsed.data;
+}

@@ -1,0 +1,125 @@
+/**
+ * The lines of `sessions/<sessionId>/transcript.jsonl`: one header, then messages and
+ * abort/error markers. Every entry has an id chosen by the writer from the run and step,
+ * so re-appending it after a retried activity is recognised as a duplicate.
+ */
+import { z } from 'zod';
+import type { Message } from '../messages.js';
+
+/** Format version written in the header. */
+export const TRANSCRIPT_VERSION = 1;
+
+/** First line of a transcript. Its id is the session id. */
+export interface SessionHeaderEntry {
+  type: 'session';
+  id: string;
+  ts: number;
+  sessionId: string;
+  sessionKey: string;
+  version: typeof TRANSCRIPT_VERSION;
+}
+
+/** A conversation message (user, assistant or tool result) written by a run. */
+export interface MessageEntry {
+  type: 'message';
+  id: string;
+  ts: number;
+  runId: string;
+  message: Message;
+}
+
+/** A run was aborted (by the user, a timeout or a shutdown). */
+export interface AbortEntry {
+  type: 'abort';
+  id: string;
+  ts: number;
+  runId: string;
+  reason: string;
+}
+
+/** A run failed; `message` is the error text shown to the user. */
+export interface ErrorEntry {
+  type: 'error';
+  id: string;
+  ts: number;
+  runId: string;
+  message: string;
+}
+
+/** Any transcript line. */
+export type TranscriptEntry = SessionHeaderEntry | MessageEntry | AbortEntry | ErrorEntry;
+
+type WithOptionalTs<T> = T extends { ts: number } ? Omit<T, 'ts'> & { ts?: number } : never;
+
+/** What a caller appends: any entry but the header (written by the store); `ts` defaults to now. */
+export type NewTranscriptEntry = WithOptionalTs<MessageEntry | AbortEntry | ErrorEntry>;
+
+// Loose objects keep fields we do not know (OpenClaw imports carry usage.cost and the
+// like): readers hand them on instead of silently dropping them.
+const base = { id: z.string().min(1), ts: z.number() };
+const messageSchema = z.looseObject({
+  role: z.enum(['user', 'assistant', 'toolResult']),
+  content: z.array(z.looseObject({ type: z.string() })),
+});
+const entrySchema = z.discriminatedUnion('type', [
+  z.looseObject({
+    type: z.literal('session'),
+    ...base,
+    sessionId: z.string(),
+    sessionKey: z.string(),
+    version: z.number(),
+  }),
+  z.looseObject({ type: z.literal('message'), ...base, runId: z.string(), message: messageSchema }),
+  z.looseObject({ type: z.literal('abort'), ...base, runId: z.string(), reason: z.string() }),
+  z.looseObject({ type: z.literal('error'), ...base, runId: z.string(), message: z.string() }),
+]);
+
+/** Parse one line; undefined for a torn, foreign or unknown-typed line (readers skip those). */
+export function parseTranscriptLine(line: string): TranscriptEntry | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const result = entrySchema.safeParse(value);
+  // The schema checks the envelope and the message's role/content; the block shapes are
+  // ours (written from the Message type), so the cast does not widen what we trust.
+  return result.success ? (result.data as TranscriptEntry) : undefined;
+}
+
+/**
+ * The id of a complete JSON line, without schema checks. Cheaper than parseTranscriptLine
+ * for the dedup tail scan; a torn line fails JSON.parse, so its id never counts as written.
+ */
+export function transcriptLineId(line: string): string | undefined {
+  try {
+    const value = JSON.parse(line) as unknown;
+    if (typeof value !== 'object' || value === null) return undefined;
+    const id = (value as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Serialise an entry as one line (with its newline), `type` and `id` first for people reading it. */
+export function formatTranscriptLine(entry: TranscriptEntry): string {
+  const { type, id, ...rest } = entry;
+  return `${JSON.stringify({ type, id, ...rest })}\n`;
+}
+
+/** Deterministic entry ids for the pieces of a run: a retry produces the same ids. */
+export const transcriptEntryId = {
+  /** The user message that started run `runId`. */
+  user: (runId: string): string => `${runId}:user`,
+  /** The assistant message of step `step`. */
+  assistant: (runId: string, step: number): string => `${runId}:step-${step}:assistant`,
+  /** The result of tool call `toolCallId` in step `step`. */
+  toolResult: (runId: string, step: number, toolCallId: string): string =>
+    `${runId}:step-${step}:tool-${toolCallId}`,
+  /** The abort marker of the run. */
+  abort: (runId: string): string => `${runId}:abort`,
+  /** The error marker of the run. */
+  error: (runId: string): string => `${runId}:error`,
+};
