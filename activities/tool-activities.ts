@@ -17,21 +17,26 @@ export interface ToolActivityDeps {
 
 /** What a tool activity returns to the workflow: enough to continue, never the full output. */
 const historyCap = 2000;
+/** A direct invocation returns its output to the caller, up to this much. */
+const directCap = 256 * 1024;
 
 /** One activity per tool, registered as `tool.<name>` so the Temporal UI shows which tool ran. */
 export function createToolActivities(deps: ToolActivityDeps): Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>> {
   const run = (tool: ToolDefinition) => async (input: ToolInput): Promise<ToolOutput> => {
     const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
-    const entryId = transcriptEntryId.toolResult(input.runId, input.step, input.toolCallId);
-    // A retry after the result was recorded (the worker died before reporting) must not run the tool again.
-    const recent = await deps.store.readEntries(input.sessionId, { limit: 64 });
-    const recorded = recent.find((entry) => entry.id === entryId);
-    if (recorded?.type === 'message' && recorded.message.role === 'toolResult') {
-      const text = recorded.message.content.map((block) => block.text).join('');
-      return { isError: recorded.message.isError, text: text.slice(0, historyCap) };
+    const inTurn = !input.direct;
+    if (inTurn) {
+      const entryId = transcriptEntryId.toolResult(input.runId, input.step, input.toolCallId);
+      // A retry after the result was recorded (the worker died before reporting) must not run the tool again.
+      const recent = await deps.store.readEntries(input.sessionId, { limit: 64 });
+      const recorded = recent.find((entry) => entry.id === entryId);
+      if (recorded?.type === 'message' && recorded.message.role === 'toolResult') {
+        const text = recorded.message.content.map((block) => block.text).join('');
+        return { isError: recorded.message.isError, text: text.slice(0, historyCap) };
+      }
+      publishPart(deps.bus, input, { type: 'tool-start', step: input.step, toolCallId: input.toolCallId, name: tool.name, args: input.args });
     }
     const context = Context.current();
-    publishPart(deps.bus, input, { type: 'tool-start', step: input.step, toolCallId: input.toolCallId, name: tool.name, args: input.args });
     mkdirSync(deps.workspaceDir, { recursive: true });
     const result = await runTool(tool, input.args, {
       workspaceDir: deps.workspaceDir,
@@ -42,6 +47,8 @@ export function createToolActivities(deps: ToolActivityDeps): Record<`tool.${str
       heartbeat: (details) => context.heartbeat(details),
     });
     const isError = result.isError ?? false;
+    // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.
+    if (!inTurn) return { isError, text: result.text.slice(0, directCap) };
     await deps.store.append(session, [toolResultEntry(input, result.text, isError, result.details)]);
     publishPart(deps.bus, input, {
       type: 'tool-result',

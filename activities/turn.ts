@@ -2,7 +2,7 @@ import type { AssistantMessage, UserMessage } from '../core/messages.js';
 import { zeroUsage } from '../core/messages.js';
 import { transcriptEntryId, type MessageEntry, type SessionStore } from '../core/sessions/index.js';
 import type { EventBus } from '../core/events/types.js';
-import type { FinishInput, InboundMessage, PreparedTurn, ToolInput, ToolOutput, TurnRef } from '../workflows/types.js';
+import type { FinishInput, InboundMessage, PreparedTurn, ToolActivityPolicy, ToolInput, ToolOutput, TurnRef } from '../workflows/types.js';
 import { publishPart } from './publish.js';
 import { tools } from './tools/index.js';
 
@@ -54,9 +54,30 @@ export function toolResultEntry(input: ToolInput, text: string, isError: boolean
   };
 }
 
+/** Each tool's activity policy, as the workflow schedules it. */
+export function toolPolicies(): Record<string, ToolActivityPolicy> {
+  return Object.fromEntries(
+    tools.map((tool) => [
+      tool.name,
+      {
+        startToCloseTimeoutMs: tool.policy.startToCloseTimeoutMs,
+        // A tool that is not idempotent is never retried once it started.
+        maximumAttempts: tool.policy.idempotent ? tool.policy.maximumAttempts : 1,
+        ...(tool.policy.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: tool.policy.heartbeatTimeoutMs } : {}),
+      },
+    ]),
+  );
+}
+
 /** The turn's bookkeeping activities: start, steer, unknown-tool errors, finish. */
 export function createTurnActivities({ store, bus }: TurnActivityDeps) {
   return {
+    /** Tool policies and the workspace session, for a direct tool invocation. */
+    async 'tools.policies'(input: { sessionKey: string }): Promise<PreparedTurn> {
+      const session = await store.ensure(input.sessionKey, { channel: 'http' });
+      return { sessionId: session.sessionId, tools: toolPolicies() };
+    },
+
     /** Resolve the session, record the user message(s), announce the run. */
     async 'turn.prepare'(input: { sessionKey: string; runId: string; turnId: string; messages: InboundMessage[] }): Promise<PreparedTurn> {
       const session = await store.ensure(input.sessionKey, { channel: input.messages[0]?.channel ?? 'unknown' });
@@ -64,16 +85,7 @@ export function createTurnActivities({ store, bus }: TurnActivityDeps) {
       publishPart(bus, input, { type: 'run-start', startedAt: Date.now() });
       return {
         sessionId: session.sessionId,
-        tools: Object.fromEntries(
-          tools.map((tool) => [
-            tool.name,
-            {
-              startToCloseTimeoutMs: tool.policy.startToCloseTimeoutMs,
-              maximumAttempts: tool.policy.idempotent ? tool.policy.maximumAttempts : 1,
-              ...(tool.policy.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: tool.policy.heartbeatTimeoutMs } : {}),
-            },
-          ]),
-        ),
+        tools: toolPolicies(),
       };
     },
 

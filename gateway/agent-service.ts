@@ -1,5 +1,5 @@
 import type { Message } from '../core/messages.js';
-import type { InboundMessage } from '../workflows/types.js';
+import type { InboundMessage, ToolInvokeResult } from '../workflows/types.js';
 
 export type { InboundMessage };
 
@@ -21,6 +21,8 @@ export interface AgentService {
   abort(sessionKey: string, runId?: string): Promise<{ aborted: boolean; runIds: string[] }>;
   /** Wait for a run to finish, up to timeoutMs (then status 'timeout'). */
   wait(runId: string, timeoutMs: number, sessionKey?: string): Promise<RunOutcome>;
+  /** Run one tool as its Temporal activity, outside any conversation (POST /tools/invoke). */
+  invokeTool(tool: string, args: Record<string, unknown>, sessionKey: string): Promise<ToolInvokeResult>;
   /** The last `limit` messages of a session. */
   history(sessionKey: string, limit: number): Promise<{ sessionKey: string; sessionId?: string; messages: Message[] }>;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Config } from '../core/config/schema.js';
@@ -14,7 +15,7 @@ import {
   runIdAttribute,
   sessionKeyAttribute,
 } from '../workflows/search-attributes.js';
-import type { SessionState, TurnResult, TurnSettings } from '../workflows/types.js';
+import type { SessionState, ToolInvokeResult, TurnResult, TurnSettings } from '../workflows/types.js';
 import type { AgentService, InboundMessage, RunOutcome } from './agent-service.js';
 
 /** What the Temporal-backed agent service needs. */
@@ -139,6 +140,16 @@ export function createTemporalAgentService({
         if (Date.now() >= deadline) return { runId, status: 'timeout' };
         await sleep(Math.min(100, Math.max(0, deadline - Date.now())));
       }
+    },
+
+    async invokeTool(tool, args, sessionKey) {
+      const current = config();
+      return client.workflow.execute('toolInvoke', {
+        workflowId: `tool:${sessionKey}:${randomUUID()}`,
+        taskQueue: current.temporal.taskQueue,
+        args: [{ sessionKey, invocationId: randomUUID(), tool, args }],
+        typedSearchAttributes: [{ key: sessionKeyAttribute, value: sessionKey }],
+      }) as Promise<ToolInvokeResult>;
     },
 
     async history(sessionKey, limit) {

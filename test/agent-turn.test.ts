@@ -162,6 +162,58 @@ describe('LLM failures and abort', () => {
   });
 });
 
+describe('queue modes', () => {
+  it('collect: messages arriving within the debounce window become one turn', async () => {
+    const harness = await startAgentHarness({
+      temporalAddress: inject('temporalAddress'),
+      llm,
+      provider: 'openai',
+      config: { session: { queueMode: 'collect', debounceMs: 500 } },
+    });
+    try {
+      const sessionKey = 'agent:main:collect';
+      const first = await harness.send(sessionKey, 'part one');
+      await harness.send(sessionKey, 'part two');
+      await harness.send(sessionKey, 'part three');
+      const outcome = await harness.wait(first, sessionKey);
+      expect(outcome).toMatchObject({ status: 'ok' });
+      expect(shape(await harness.transcript(sessionKey))).toEqual(['session', 'user', 'user', 'user', 'assistant']);
+      expect(llm.requests.filter((request) => request.userText.includes('part'))).toHaveLength(1);
+      await record(harness.client.workflow.getHandle(sessionWorkflowId(sessionKey)));
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('steer: a message sent during a turn is shown to the model before its next call', async () => {
+    const harness = await startAgentHarness({
+      temporalAddress: inject('temporalAddress'),
+      llm,
+      provider: 'anthropic',
+      config: { session: { queueMode: 'steer' } },
+    });
+    try {
+      const sessionKey = 'agent:main:steer';
+      llm.scriptFor('steer-start', [
+        { kind: 'tool_calls', calls: [{ id: 'call_sleep', name: 'bash', arguments: { command: 'sleep 1; echo slept' } }] },
+      ]);
+      const runId = await harness.send(sessionKey, 'steer-start: do a slow thing');
+      await harness.waitForEvent((event) => event.runId === runId && event.part.type === 'tool-start');
+      const steer = await harness.send(sessionKey, 'actually, also say hi');
+      const outcome = await harness.wait(runId, sessionKey);
+      expect(outcome.status).toBe('ok');
+      // The steering message joined this turn: it got no turn of its own, and the model saw it.
+      expect(shape(await harness.transcript(sessionKey))).toEqual(['session', 'user', 'assistant→bash', 'toolResult', 'user', 'assistant']);
+      const secondCall = llm.requests.filter((request) => request.userText.includes('actually, also say hi'));
+      expect(secondCall).toHaveLength(1);
+      expect((await harness.wait(steer, sessionKey, 1000)).status).toBe('timeout');
+      await record(harness.client.workflow.getHandle(turnWorkflowId(sessionKey, runId)));
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
 describe('replay', () => {
   it('replays the recorded histories without nondeterminism', async () => {
     expect(replayable.length).toBeGreaterThanOrEqual(5);

@@ -9,9 +9,8 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { AssistantMessage, Usage } from '../core/messages.js';
 import { steerSignal } from './definitions.js';
-import type { InboundMessage, ToolActivityPolicy, ToolInput, ToolOutput, TurnInput, TurnRef, TurnResult } from './types.js';
-
-type ToolActivity = (input: ToolInput) => Promise<ToolOutput>;
+import { toolActivity } from './tool-proxy.js';
+import type { InboundMessage, TurnInput, TurnRef, TurnResult } from './types.js';
 
 const bookkeeping = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
@@ -29,15 +28,6 @@ const llm = proxyActivities<Activities>({
     nonRetryableErrorTypes: ['LlmFatalError'],
   },
 });
-
-function toolActivity(name: string, policy: ToolActivityPolicy): ToolActivity {
-  const activities = proxyActivities<Record<string, ToolActivity>>({
-    startToCloseTimeout: policy.startToCloseTimeoutMs,
-    heartbeatTimeout: policy.heartbeatTimeoutMs,
-    retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: policy.maximumAttempts },
-  });
-  return activities[`tool.${name}`]!;
-}
 
 function addUsage(total: Usage, more: Usage): Usage {
   return {

@@ -1,3 +1,4 @@
 // The worker's workflowsPath: every workflow, one per file.
 export { session } from './session.js';
 export { agentTurn } from './agent-turn.js';
+export { toolInvoke } from './tool-invoke.js';

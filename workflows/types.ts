@@ -120,7 +120,20 @@ export interface ToolInput extends TurnRef {
   toolCallId: string;
   name: string;
   args: Record<string, unknown>;
+  /** A direct invocation (POST /tools/invoke): run the tool, record nothing in the transcript. */
+  direct?: boolean;
 }
+
+/** Input of the toolInvoke workflow. */
+export interface ToolInvokeInput {
+  sessionKey: string;
+  invocationId: string;
+  tool: string;
+  args: Record<string, unknown>;
+}
+
+/** Result of the toolInvoke workflow. */
+export type ToolInvokeResult = ({ found: true } & ToolOutput) | { found: false; tools: string[] };
 
 /** A tool activity's result, capped: the full output is in the transcript. */
 export interface ToolOutput {
