@@ -3,6 +3,7 @@ import {
   CancellationScope,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -12,7 +13,10 @@ import { steerSignal } from './definitions.js';
 import { toolActivity } from './tool-proxy.js';
 import type { InboundMessage, TurnInput, TurnRef, TurnResult } from './types.js';
 
-const bookkeeping = proxyActivities<Activities>({
+// Transcript and bookkeeping steps are cheap and local to the worker's disk: as local
+// activities they run inside the workflow task, saving a server round trip each (the path
+// from message to first LLM byte is counted in hops).
+const bookkeeping = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '200ms', maximumInterval: '10s', maximumAttempts: 10 },
 });
