@@ -1,3 +1,5 @@
+import type { Client } from '@temporalio/client';
+import { createTemporalAgentService } from '../core/agent/temporal-agent-service.js';
 import type { Config } from '../core/config/schema.js';
 import type { EventBus } from '../core/events/types.js';
 import type { Logger } from '../core/logger.js';
@@ -5,6 +7,7 @@ import type { StatePaths } from '../core/paths.js';
 import type { SessionStore } from '../core/sessions/index.js';
 import type { ToolInput, ToolOutput } from '../workflows/types.js';
 import { createLlmActivity } from './llm-activity.js';
+import { createSessionActivities } from './sessions.js';
 import { createToolActivities } from './tool-activities.js';
 import { createTurnActivities } from './turn.js';
 
@@ -15,14 +18,24 @@ export interface ActivityDeps {
   logger: Logger;
   store: SessionStore;
   bus: EventBus;
+  /** The Temporal client, for activities that reach other sessions (sessions_send, deliveries). */
+  client?: Client;
 }
 
 /** All activities, bound to their dependencies (the worker registers this object). */
 export function createActivities(deps: ActivityDeps) {
+  const agent = deps.client
+    ? createTemporalAgentService({ client: deps.client, config: () => deps.config, store: deps.store })
+    : undefined;
   return {
+    ...createSessionActivities({ agent }),
     ...createTurnActivities(deps),
     ...createLlmActivity({ ...deps, workspaceDir: deps.paths.workspaceDir, skillsDir: deps.paths.skillsDir }),
-    ...(createToolActivities({ ...deps, workspaceDir: deps.paths.workspaceDir }) as Record<
+    ...(createToolActivities({
+      ...deps,
+      workspaceDir: deps.paths.workspaceDir,
+      ...(agent ? { sessions: { store: deps.store, agent } } : {}),
+    }) as Record<
       `tool.${string}`,
       (input: ToolInput) => Promise<ToolOutput>
     >),

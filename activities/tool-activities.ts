@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
+import type { Config } from '../core/config/schema.js';
 import type { EventBus } from '../core/events/types.js';
 import { transcriptEntryId, type SessionStore } from '../core/sessions/index.js';
 import type { ToolInput, ToolOutput } from '../workflows/types.js';
 import { publishPart } from './publish.js';
 import { tools } from './tools/index.js';
-import { runTool, type ToolDefinition } from './tools/tool.js';
+import { runTool, type SessionServices, type ToolDefinition } from './tools/tool.js';
 import { toolResultEntry } from './turn.js';
 
 /** What tool activities need. */
@@ -13,6 +14,9 @@ export interface ToolActivityDeps {
   store: SessionStore;
   bus: EventBus;
   workspaceDir: string;
+  /** Passed to every tool as context.config (web tools read tools.web). */
+  config: Config;
+  sessions?: SessionServices;
 }
 
 /** What a tool activity returns to the workflow: enough to continue, never the full output. */
@@ -45,6 +49,8 @@ export function createToolActivities(deps: ToolActivityDeps): Record<`tool.${str
       toolCallId: input.toolCallId,
       signal: context.cancellationSignal,
       heartbeat: (details) => context.heartbeat(details),
+      config: deps.config,
+      ...(deps.sessions ? { sessions: deps.sessions } : {}),
     });
     const isError = result.isError ?? false;
     // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.
@@ -60,5 +66,5 @@ export function createToolActivities(deps: ToolActivityDeps): Record<`tool.${str
     });
     return { isError, text: result.text.slice(0, historyCap) };
   };
-  return Object.fromEntries(tools.map((tool) => [`tool.${tool.name}`, run(tool)])) as Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>>;
+  return Object.fromEntries(tools.filter((tool) => tool.runsIn !== 'workflow').map((tool) => [`tool.${tool.name}`, run(tool)])) as Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>>;
 }

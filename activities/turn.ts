@@ -94,11 +94,24 @@ export function createTurnActivities({ store, bus }: TurnActivityDeps) {
       await store.append({ sessionId: input.sessionId, sessionKey: input.sessionKey }, userEntries(input.runId, input.messages, false));
     },
 
-    /** A tool call that could not run (unknown tool, or it failed past its retries): tell the model. */
-    async 'turn.toolError'(input: ToolInput & { error: string }): Promise<ToolOutput> {
-      await store.append({ sessionId: input.sessionId, sessionKey: input.sessionKey }, [toolResultEntry(input, input.error, true)]);
-      publishPart(bus, input, { type: 'tool-result', step: input.step, toolCallId: input.toolCallId, name: input.name, result: { text: input.error }, isError: true });
-      return { isError: true, text: input.error };
+    /**
+     * Record a tool result the workflow produced itself (an unknown tool, a tool that failed
+     * past its retries, a workflow tool such as sessions_spawn) and tell clients.
+     */
+    async 'turn.recordToolResult'(input: ToolInput & { text: string; isError: boolean }): Promise<ToolOutput> {
+      await store.append({ sessionId: input.sessionId, sessionKey: input.sessionKey }, [toolResultEntry(input, input.text, input.isError)]);
+      publishPart(bus, input, { type: 'tool-start', step: input.step, toolCallId: input.toolCallId, name: input.name, args: input.args });
+      publishPart(bus, input, { type: 'tool-result', step: input.step, toolCallId: input.toolCallId, name: input.name, result: { text: input.text }, isError: input.isError });
+      return { isError: input.isError, text: input.text };
+    },
+
+    /** Validate a workflow tool's arguments with its schema (workflow code cannot run zod). */
+    async 'tools.validate'(input: { name: string; args: Record<string, unknown> }): Promise<{ ok: true; args: Record<string, unknown> } | { ok: false; text: string }> {
+      const tool = tools.find((candidate) => candidate.name === input.name);
+      if (!tool) return { ok: false, text: `Unknown tool "${input.name}".` };
+      const parsed = tool.inputSchema.safeParse(input.args ?? {});
+      if (parsed.success) return { ok: true, args: parsed.data as Record<string, unknown> };
+      return { ok: false, text: `Invalid arguments for ${input.name}:\n${parsed.error.issues.map((issue) => `- ${issue.path.join('.') || '(arguments)'}: ${issue.message}`).join('\n')}` };
     },
 
     /** Record how the turn ended, update the session's token counts, announce the end. */

@@ -1,28 +1,3 @@
-import type { Message } from '../core/messages.js';
-import type { InboundMessage, ToolInvokeResult } from '../workflows/types.js';
-
-export type { InboundMessage };
-
-/** How a finished run ended. */
-export interface RunOutcome {
-  runId: string;
-  status: 'ok' | 'error' | 'aborted' | 'timeout';
-  /** The final assistant text. */
-  text?: string;
-  message?: Message;
-  errorMessage?: string;
-}
-
-/** What the gateway asks of the agent runtime; implemented over the Temporal client. */
-export interface AgentService {
-  /** Queue a message on its session (signal-with-start); returns at once. runId = messageId. */
-  send(sessionKey: string, message: InboundMessage): Promise<{ runId: string }>;
-  /** Cancel a session's run (the current one when runId is omitted). */
-  abort(sessionKey: string, runId?: string): Promise<{ aborted: boolean; runIds: string[] }>;
-  /** Wait for a run to finish, up to timeoutMs (then status 'timeout'). */
-  wait(runId: string, timeoutMs: number, sessionKey?: string): Promise<RunOutcome>;
-  /** Run one tool as its Temporal activity, outside any conversation (POST /tools/invoke). */
-  invokeTool(tool: string, args: Record<string, unknown>, sessionKey: string): Promise<ToolInvokeResult>;
-  /** The last `limit` messages of a session. */
-  history(sessionKey: string, limit: number): Promise<{ sessionKey: string; sessionId?: string; messages: Message[] }>;
-}
+// The agent runtime's interface lives in core/agent (activities use it too); re-exported
+// here for the gateway's own imports.
+export type { AgentService, InboundMessage, RunOutcome } from '../core/agent/agent-service.js';

@@ -11,6 +11,7 @@ import type { Activities } from '../activities/index.js';
 import type { AssistantMessage, Usage } from '../core/messages.js';
 import { steerSignal } from './definitions.js';
 import { toolActivity } from './tool-proxy.js';
+import { workflowTools } from './workflow-tools.js';
 import type { InboundMessage, TurnInput, TurnRef, TurnResult } from './types.js';
 
 // Transcript and bookkeeping steps are cheap and local to the worker's disk: as local
@@ -94,9 +95,16 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
       }
       for (const call of reply.toolCalls) {
         const toolInput = { ...ref, step, toolCallId: call.id, name: call.name, args: call.arguments };
+        const workflowTool = workflowTools[call.name];
+        if (workflowTool) {
+          const validated = await bookkeeping['tools.validate']({ name: call.name, args: call.arguments });
+          const result = validated.ok ? await workflowTool(validated.args, { ref, settings }) : { text: validated.text, isError: true };
+          await bookkeeping['turn.recordToolResult']({ ...toolInput, ...result });
+          continue;
+        }
         const policy = prepared.tools[call.name];
         if (!policy) {
-          await bookkeeping['turn.toolError']({ ...toolInput, error: `Unknown tool "${call.name}". Available tools: ${Object.keys(prepared.tools).join(', ')}.` });
+          await bookkeeping['turn.recordToolResult']({ ...toolInput, isError: true, text: `Unknown tool "${call.name}". Available tools: ${Object.keys(prepared.tools).join(', ')}.` });
           continue;
         }
         try {
@@ -105,7 +113,7 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
           if (isCancellation(error)) throw error;
           // The tool failed past its retry policy (e.g. a non-idempotent command whose
           // worker died): the model is told, and the turn goes on.
-          await bookkeeping['turn.toolError']({ ...toolInput, error: `Tool ${call.name} failed: ${failureText(error)}` });
+          await bookkeeping['turn.recordToolResult']({ ...toolInput, isError: true, text: `Tool ${call.name} failed: ${failureText(error)}` });
         }
       }
     }

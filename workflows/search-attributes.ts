@@ -10,5 +10,8 @@ export const agentIdAttribute = defineSearchAttributeKey('ClawdbotAgentId', 'KEY
 /** The run id (the id of the message that started the turn): how agent.wait finds a turn. */
 export const runIdAttribute = defineSearchAttributeKey('ClawdbotRunId', 'KEYWORD');
 
+/** On a sub-agent: the session that spawned it (sessions_list shows its children). */
+export const parentSessionKeyAttribute = defineSearchAttributeKey('ClawdbotParentSessionKey', 'KEYWORD');
+
 /** Every search attribute ClawdBot needs registered on its namespace. */
-export const clawdbotSearchAttributes = [sessionKeyAttribute, channelAttribute, agentIdAttribute, runIdAttribute];
+export const clawdbotSearchAttributes = [sessionKeyAttribute, channelAttribute, agentIdAttribute, runIdAttribute, parentSessionKeyAttribute];

@@ -150,3 +150,13 @@ export interface FinishInput extends TurnRef {
   last?: AssistantMessage;
   usage: Usage;
 }
+
+/** Input of a sub-agent spawned by sessions_spawn. */
+export interface SubagentInput {
+  parentSessionKey: string;
+  sessionKey: string;
+  runId: string;
+  task: string;
+  label?: string;
+  settings: TurnSettings;
+}

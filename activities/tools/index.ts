@@ -1,6 +1,10 @@
 import { bashTool } from './bash.js';
 import { editFileTool } from './edit-file.js';
 import { readFileTool } from './read-file.js';
+import { sessionsHistoryTool } from './sessions-history.js';
+import { sessionsListTool } from './sessions-list.js';
+import { sessionsSendTool } from './sessions-send.js';
+import { sessionsSpawnTool } from './sessions-spawn.js';
 import type { ToolDefinition } from './tool.js';
 import { writeFileTool } from './write-file.js';
 
@@ -10,6 +14,10 @@ export const tools: readonly ToolDefinition[] = [
   writeFileTool,
   editFileTool,
   bashTool,
+  sessionsListTool,
+  sessionsHistoryTool,
+  sessionsSendTool,
+  sessionsSpawnTool,
 ];
 
 /** The tool registered under `name`, if any. */

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { AgentService } from '../../core/agent/agent-service.js';
+import type { Config } from '../../core/config/schema.js';
+import type { SessionStore } from '../../core/sessions/index.js';
 
 /** What a tool receives besides its input: where it works and how to report progress. */
 export interface ToolContext {
@@ -11,6 +14,16 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Report liveness during long work (becomes a Temporal activity heartbeat). */
   heartbeat(details?: unknown): void;
+  /** The validated config, for tools with settings of their own (tools.web). */
+  config?: Config;
+  /** Sessions and the agent runtime, for the tools that work across sessions. */
+  sessions?: SessionServices;
+}
+
+/** What the sessions_* tools reach: the session store and the agent runtime on Temporal. */
+export interface SessionServices {
+  store: SessionStore;
+  agent: AgentService;
 }
 
 /** What a tool call returns to the model; `details` is for clients and logs, not the model. */
@@ -32,6 +45,11 @@ export interface ToolPolicy {
 /** One tool: its name and description for the model, its input schema and its code. */
 export interface ToolDefinition<S extends z.ZodObject = z.ZodObject> {
   name: string;
+  /**
+   * 'workflow' for a tool whose effect is a child workflow (sessions_spawn, cron add): the
+   * turn workflow runs it itself; the activity only validates its arguments.
+   */
+  runsIn?: 'activity' | 'workflow';
   description: string;
   inputSchema: S;
   policy: ToolPolicy;
@@ -60,6 +78,18 @@ export const toolErrorCodes = {
   OFFSET_OUT_OF_RANGE: 'The requested line offset is past the end of the file.',
   TEXT_NOT_FOUND: 'edit_file: oldText does not occur in the file.',
   TEXT_AMBIGUOUS: 'edit_file: oldText occurs more than once and replaceAll is not set.',
+  INVALID_URL: 'The URL is malformed, carries credentials, or is not http/https.',
+  URL_BLOCKED:
+    'The URL (or a redirect) leads to a private, loopback, link-local or other internal ' +
+    'address, and its host is not in tools.web.fetch.allowHosts.',
+  DNS_FAILED: 'The host name does not resolve.',
+  FETCH_FAILED: 'The server answered with an HTTP error status, or no connection could be made.',
+  FETCH_TIMEOUT: 'The page did not arrive within tools.web.fetch.timeoutMs.',
+  TOO_MANY_REDIRECTS: 'The URL redirected more than 5 times.',
+  UNSUPPORTED_CONTENT_TYPE: 'The response is not HTML, text or JSON (an image, a PDF, ...).',
+  SEARCH_NOT_CONFIGURED: 'web_search has no provider set up in tools.web.search.',
+  SEARCH_FAILED: 'The search provider refused the request (bad API key, bad request).',
+  UNAVAILABLE: 'The tool cannot run in this worker (a service it needs is not configured).',
 } as const;
 
 /** A stable ToolError code. */

@@ -166,7 +166,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
-        activities: createActivities({ config, paths, logger: logger.child('activity'), store, bus: workerBus() }),
+        activities: createActivities({
+          config,
+          paths,
+          logger: logger.child('activity'),
+          store,
+          bus: workerBus(),
+          client: new Client({ connection, namespace: config.temporal.namespace }),
+        }),
         logger: logger.child('worker'),
       });
       worker.finished.catch((error: Error) => fatal(`worker failed: ${error.message}`));

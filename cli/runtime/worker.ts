@@ -35,6 +35,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     shutdownGraceTime: '10s',
     // Each cached workflow holds a V8 context; bound the memory it can take.
     maxCachedWorkflows: 500,
+    // Heartbeats carry cancellation back to a running activity: send them at least every
+    // second so chat.abort stops a stream promptly (the default waits up to 80% of the
+    // heartbeat timeout).
+    maxHeartbeatThrottleInterval: '1s',
   });
   let failure: Error | undefined;
   const finished = worker.run().catch((error: unknown) => {

@@ -7,11 +7,13 @@ import { startWorker, type RunningWorker } from '../../cli/runtime/worker.js';
 import { loadConfig } from '../../core/config/load.js';
 import type { Config, ConfigInput } from '../../core/config/schema.js';
 import { createLocalBus } from '../../core/events/local-bus.js';
-import type { RunEvent } from '../../core/events/types.js';
+import type { EventBus, RunEvent } from '../../core/events/types.js';
 import { createLogger } from '../../core/logger.js';
 import { statePaths, type StatePaths } from '../../core/paths.js';
 import { createSessionStore, type SessionStore, type TranscriptEntry } from '../../core/sessions/index.js';
+import type { FastifyInstance } from 'fastify';
 import type { AgentService, RunOutcome } from '../../gateway/agent-service.js';
+import { buildGatewayApp } from '../../gateway/app.js';
 import { createEventIngest, eventIngestPath } from '../../gateway/events/ingest.js';
 import { createTemporalAgentService } from '../../gateway/temporal-agent-service.js';
 import type { FakeLlmServer } from '../fakes/llm-server.js';
@@ -38,6 +40,8 @@ export interface AgentHarness {
   store: SessionStore;
   client: Client;
   agent: AgentService;
+  /** The bus the worker publishes run events on (a gateway over this harness streams them). */
+  bus: EventBus;
   events: RunEvent[];
   /** The worker child process, when worker is 'child'. */
   workerProcess: CliProcess | undefined;
@@ -91,7 +95,7 @@ export async function startAgentHarness(options: HarnessOptions): Promise<AgentH
       connection,
       namespace: config.temporal.namespace,
       taskQueue,
-      activities: createActivities({ config, paths, logger, store, bus }),
+      activities: createActivities({ config, paths, logger, store, bus, client }),
       logger,
     });
   } else {
@@ -123,6 +127,7 @@ export async function startAgentHarness(options: HarnessOptions): Promise<AgentH
     store,
     client,
     agent,
+    bus,
     events,
     get workerProcess() {
       return workerProcess;
@@ -151,6 +156,50 @@ export async function startAgentHarness(options: HarnessOptions): Promise<AgentH
       ingestServer?.closeAllConnections();
       ingestServer?.close();
       await connection.close();
+    },
+  };
+}
+
+/** A real gateway over an agent harness: the app the CLI runs, listening on 127.0.0.1:0. */
+export interface GatewayHarness {
+  harness: AgentHarness;
+  app: FastifyInstance;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Start an agent harness and the gateway app over it; close() stops both. */
+export async function startGatewayHarness(options: HarnessOptions): Promise<GatewayHarness> {
+  const harness = await startAgentHarness(options);
+  const startedAt = Date.now();
+  const app = await buildGatewayApp({
+    config: harness.config,
+    // The harness has no process-level health; these tests are about the API, not /health.
+    health: () =>
+      Promise.resolve({
+        ok: true,
+        ts: Date.now(),
+        gateway: { status: 'ok', uptimeMs: Date.now() - startedAt },
+        worker: { status: 'ok' },
+        temporal: { status: 'ok' },
+      }),
+    agent: harness.agent,
+    bus: harness.bus,
+    store: harness.store,
+    paths: harness.paths,
+    logger: createLogger('gateway', 'warn'),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('gateway has no address');
+  return {
+    harness,
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await app.close();
+      await harness.close();
     },
   };
 }

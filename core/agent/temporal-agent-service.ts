@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Config } from '../config/schema.js';
+import type { SessionStore } from '../sessions/index.js';
+import {
+  messageSignal,
+  sessionStateQuery,
+  sessionWorkflowId,
+  turnWorkflowId,
+} from '../../workflows/definitions.js';
+import {
+  agentIdAttribute,
+  channelAttribute,
+  parentSessionKeyAttribute,
+  runIdAttribute,
+  sessionKeyAttribute,
+} from '../../workflows/search-attributes.js';
+import type { SessionState, ToolInvokeResult, TurnResult, TurnSettings } from '../../workflows/types.js';
+import type { AgentService, InboundMessage, RunOutcome, SubagentInfo } from './agent-service.js';
+
+/** What the Temporal-backed agent service needs. */
+export interface TemporalAgentServiceDeps {
+  client: Client;
+  /** The current config (it may be reloaded). */
+  config: () => Config;
+  store: SessionStore;
+}
+
+/** A value for a single-quoted visibility query string. */
+function quote(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+}
+
+/** Turn settings from the current config. */
+export function turnSettings(config: Config): TurnSettings {
+  return {
+    agentId: config.agent.id,
+    models: [config.agent.model, ...config.agent.fallbacks],
+    maxSteps: config.agent.maxSteps,
+    queueMode: config.session.queueMode,
+    debounceMs: config.session.debounceMs,
+  };
+}
+
+/** The gateway's way into the agent: session workflows on Temporal. */
+export function createTemporalAgentService({
+  client,
+  config,
+  store,
+}: TemporalAgentServiceDeps): AgentService {
+  // Run id → session key for runs started through this gateway; runs started elsewhere are
+  // found through the ClawdbotRunId search attribute.
+  const runSessions = new Map<string, string>();
+  const remember = (runId: string, sessionKey: string) => {
+    runSessions.set(runId, sessionKey);
+    if (runSessions.size > 10_000) runSessions.delete(runSessions.keys().next().value!);
+  };
+
+  const findTurnId = async (runId: string, sessionKey?: string): Promise<string | undefined> => {
+    const key = sessionKey ?? runSessions.get(runId);
+    if (key) return turnWorkflowId(key, runId);
+    for await (const execution of client.workflow.list({ query: `${runIdAttribute.name} = '${quote(runId)}'` })) {
+      return execution.workflowId;
+    }
+    return undefined;
+  };
+
+  return {
+    async send(sessionKey, message: InboundMessage) {
+      const current = config();
+      const settings = turnSettings(current);
+      remember(message.messageId, sessionKey);
+      await client.workflow.signalWithStart('session', {
+        workflowId: sessionWorkflowId(sessionKey),
+        taskQueue: current.temporal.taskQueue,
+        args: [{ sessionKey, settings }],
+        signal: messageSignal,
+        signalArgs: [{ message, settings }],
+        typedSearchAttributes: [
+          { key: sessionKeyAttribute, value: sessionKey },
+          { key: channelAttribute, value: message.channel },
+          { key: agentIdAttribute, value: settings.agentId },
+        ],
+      });
+      return { runId: message.messageId };
+    },
+
+    async abort(sessionKey, runId) {
+      let runIds: string[];
+      if (runId) {
+        runIds = [runId];
+      } else {
+        try {
+          const state: SessionState = await client.workflow
+            .getHandle(sessionWorkflowId(sessionKey))
+            .query(sessionStateQuery);
+          runIds = state.current ? [state.current.runId] : [];
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+          // Not a session workflow: maybe a sub-agent spawned with sessions_spawn (stop it).
+          try {
+            await client.workflow.getHandle(`subagent:${sessionKey}`).cancel();
+            return { aborted: true, runIds: [sessionKey.split(':').pop()!] };
+          } catch (inner) {
+            if (inner instanceof WorkflowNotFoundError) return { aborted: false, runIds: [] };
+            throw inner;
+          }
+        }
+      }
+      const aborted: string[] = [];
+      for (const id of runIds) {
+        try {
+          await client.workflow.getHandle(turnWorkflowId(sessionKey, id)).cancel();
+          aborted.push(id);
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        }
+      }
+      return { aborted: aborted.length > 0, runIds: aborted };
+    },
+
+    async wait(runId, timeoutMs, sessionKey): Promise<RunOutcome> {
+      const deadline = Date.now() + timeoutMs;
+      // The turn may still be queued behind another one in its session: wait for it to exist.
+      for (;;) {
+        const turnId = await findTurnId(runId, sessionKey);
+        if (turnId) {
+          try {
+            const handle =
+              client.workflow.getHandle<(input: unknown) => Promise<TurnResult>>(turnId);
+            const remaining = deadline - Date.now();
+            const result = await Promise.race([
+              handle.result(),
+              sleep(Math.max(0, remaining)).then(() => undefined),
+            ]);
+            if (!result) return { runId, status: 'timeout' };
+            return {
+              runId,
+              status: result.status,
+              text: result.text,
+              ...(result.errorMessage !== undefined ? { errorMessage: result.errorMessage } : {}),
+            };
+          } catch (error) {
+            if (!(error instanceof WorkflowNotFoundError)) {
+              return { runId, status: 'error', errorMessage: (error as Error).message };
+            }
+          }
+        }
+        if (Date.now() >= deadline) return { runId, status: 'timeout' };
+        await sleep(Math.min(100, Math.max(0, deadline - Date.now())));
+      }
+    },
+
+    async invokeTool(tool, args, sessionKey) {
+      const current = config();
+      return client.workflow.execute('toolInvoke', {
+        workflowId: `tool:${sessionKey}:${randomUUID()}`,
+        taskQueue: current.temporal.taskQueue,
+        args: [{ sessionKey, invocationId: randomUUID(), tool, args }],
+        typedSearchAttributes: [{ key: sessionKeyAttribute, value: sessionKey }],
+      }) as Promise<ToolInvokeResult>;
+    },
+
+    async listSubagents(parentSessionKey) {
+      const children: SubagentInfo[] = [];
+      const query = `WorkflowType = 'subagent' AND ${parentSessionKeyAttribute.name} = '${quote(parentSessionKey)}'`;
+      for await (const execution of client.workflow.list({ query, pageSize: 100 })) {
+        const memo = (execution.memo ?? {}) as { label?: string; sessionKey?: string };
+        children.push({
+          sessionKey: memo.sessionKey ?? execution.workflowId.replace(/^subagent:/, ''),
+          workflowId: execution.workflowId,
+          status: execution.status.name.toLowerCase(),
+          ...(memo.label ? { label: memo.label } : {}),
+          startedAt: execution.startTime.getTime(),
+        });
+        if (children.length >= 100) break;
+      }
+      return children;
+    },
+
+    async history(sessionKey, limit) {
+      const entry = await store.get(sessionKey);
+      if (!entry) return { sessionKey, messages: [] };
+      return {
+        sessionKey,
+        sessionId: entry.sessionId,
+        messages: await store.readHistory(entry.sessionId, { limit }),
+      };
+    },
+  };
+}
