@@ -1,7 +1,7 @@
 import type { AssistantMessage, UserMessage } from '../core/messages.js';
 import { zeroUsage } from '../core/messages.js';
 import { transcriptEntryId, type MessageEntry, type SessionStore } from '../core/sessions/index.js';
-import type { EventBus } from '../core/events/types.js';
+import type { EventBus, RunPart } from '../core/events/types.js';
 import type { FinishInput, InboundMessage, PreparedTurn, ToolActivityPolicy, ToolInput, ToolOutput, TurnRef } from '../workflows/types.js';
 import { publishPart } from './publish.js';
 import { tools } from './tools/index.js';
@@ -103,6 +103,12 @@ export function createTurnActivities({ store, bus }: TurnActivityDeps) {
       publishPart(bus, input, { type: 'tool-start', step: input.step, toolCallId: input.toolCallId, name: input.name, args: input.args });
       publishPart(bus, input, { type: 'tool-result', step: input.step, toolCallId: input.toolCallId, name: input.name, result: { text: input.text }, isError: input.isError });
       return { isError: input.isError, text: input.text };
+    },
+
+    /** Publish a part the workflow produced (approval requests and decisions). */
+    async 'turn.publish'(input: TurnRef & { part: RunPart }): Promise<void> {
+      publishPart(bus, input, input.part);
+      return Promise.resolve();
     },
 
     /** Validate a workflow tool's arguments with its schema (workflow code cannot run zod). */

@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   CancellationScope,
+  condition,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
@@ -8,11 +9,19 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { AssistantMessage, Usage } from '../core/messages.js';
-import { steerSignal } from './definitions.js';
+import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
+import { pendingApprovalsQuery, resolveApprovalUpdate, steerSignal } from './definitions.js';
 import { toolActivity } from './tool-proxy.js';
 import { workflowTools } from './workflow-tools.js';
-import type { InboundMessage, TurnInput, TurnRef, TurnResult } from './types.js';
+import type {
+  ApprovalDecision,
+  ApprovalRules,
+  InboundMessage,
+  PendingApproval,
+  TurnInput,
+  TurnRef,
+  TurnResult,
+} from './types.js';
 
 // Transcript and bookkeeping steps are cheap and local to the worker's disk: as local
 // activities they run inside the workflow task, saving a server round trip each (the path
@@ -33,6 +42,15 @@ const llm = proxyActivities<Activities>({
     nonRetryableErrorTypes: ['LlmFatalError'],
   },
 });
+
+/** Whether config marks this call as needing a person's approval. */
+function needsApproval(call: ToolCallBlock, rules: ApprovalRules | undefined): boolean {
+  if (!rules) return false;
+  if (rules.tools.includes(call.name)) return true;
+  if (call.name !== 'bash' || rules.bashPatterns.length === 0) return false;
+  const command = typeof call.arguments.command === 'string' ? call.arguments.command : '';
+  return rules.bashPatterns.some((pattern) => new RegExp(pattern).test(command));
+}
 
 function addUsage(total: Usage, more: Usage): Usage {
   return {
@@ -58,6 +76,51 @@ function failureText(error: unknown): string {
 export async function agentTurn(input: TurnInput): Promise<TurnResult> {
   const steered: InboundMessage[] = [];
   setHandler(steerSignal, (messages) => void steered.push(...messages));
+  const pending = new Map<string, PendingApproval>();
+  const decisions = new Map<string, ApprovalDecision>();
+  setHandler(pendingApprovalsQuery, () => [...pending.values()]);
+  setHandler(
+    resolveApprovalUpdate,
+    (decision) => {
+      decisions.set(decision.approvalId, decision);
+      return { applied: true };
+    },
+    {
+      validator: (decision) => {
+        if (!pending.has(decision.approvalId)) throw new Error(`no pending approval ${decision.approvalId}`);
+      },
+    },
+  );
+
+  /** Wait, durably, for a person to approve or deny a tool call; no answer in time denies it. */
+  const approve = async (ref: TurnRef, call: ToolCallBlock): Promise<ApprovalDecision> => {
+    const rules = input.settings.approvals;
+    const approvalId = `${ref.turnId}::${call.id}`;
+    const timeoutMs = rules?.timeoutMs ?? 600_000;
+    const approval: PendingApproval = {
+      approvalId,
+      turnId: ref.turnId,
+      sessionKey: ref.sessionKey,
+      runId: ref.runId,
+      toolCallId: call.id,
+      toolName: call.name,
+      args: call.arguments,
+      requestedAt: Date.now(),
+      expiresAt: Date.now() + timeoutMs,
+    };
+    pending.set(approvalId, approval);
+    await bookkeeping['turn.publish']({ ...ref, part: { type: 'approval-request', approval } });
+    const decided = await condition(() => decisions.has(approvalId), timeoutMs);
+    pending.delete(approvalId);
+    const decision = decided
+      ? decisions.get(approvalId)!
+      : { approvalId, decision: 'deny' as const, reason: `no decision within ${Math.round(timeoutMs / 1000)} s` };
+    await bookkeeping['turn.publish']({
+      ...ref,
+      part: { type: 'approval-resolve', approvalId, decision: decision.decision, ...(decision.reason ? { reason: decision.reason } : {}) },
+    });
+    return decision;
+  };
 
   const { sessionKey, runId, settings } = input;
   let usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0 };
@@ -95,6 +158,17 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
       }
       for (const call of reply.toolCalls) {
         const toolInput = { ...ref, step, toolCallId: call.id, name: call.name, args: call.arguments };
+        if (needsApproval(call, settings.approvals)) {
+          const decision = await approve(ref, call);
+          if (decision.decision === 'deny') {
+            await bookkeeping['turn.recordToolResult']({
+              ...toolInput,
+              isError: true,
+              text: `The user did not approve this ${call.name} call${decision.reason ? ` (${decision.reason})` : ''}. It was not run.`,
+            });
+            continue;
+          }
+        }
         const workflowTool = workflowTools[call.name];
         if (workflowTool) {
           const validated = await bookkeeping['tools.validate']({ name: call.name, args: call.arguments });

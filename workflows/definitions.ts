@@ -1,5 +1,5 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { SessionEnvelope, SessionState, InboundMessage } from './types.js';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalDecision, InboundMessage, PendingApproval, SessionEnvelope, SessionState } from './types.js';
 
 /** A new message for a session (sent with signal-with-start). */
 export const messageSignal = defineSignal<[SessionEnvelope]>('message');
@@ -7,6 +7,11 @@ export const messageSignal = defineSignal<[SessionEnvelope]>('message');
 export const steerSignal = defineSignal<[InboundMessage[]]>('steer');
 /** A session's queue and current turn. */
 export const sessionStateQuery = defineQuery<SessionState>('state');
+
+/** Decide a pending approval of a turn; answers with the decision applied. */
+export const resolveApprovalUpdate = defineUpdate<{ applied: boolean }, [ApprovalDecision]>('resolveApproval');
+/** A turn's tool calls waiting for approval. */
+export const pendingApprovalsQuery = defineQuery<PendingApproval[]>('pendingApprovals');
 
 /** Workflow id of a session's workflow. */
 export function sessionWorkflowId(sessionKey: string): string {

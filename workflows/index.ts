@@ -3,3 +3,4 @@ export { session } from './session.js';
 export { agentTurn } from './agent-turn.js';
 export { toolInvoke } from './tool-invoke.js';
 export { subagent } from './subagent.js';
+export { cronJob } from './cron-job.js';

@@ -25,6 +25,35 @@ export interface TurnSettings {
   maxSteps: number;
   queueMode: QueueMode;
   debounceMs: number;
+  /** Which tool calls wait for a person's decision. */
+  approvals?: ApprovalRules;
+}
+
+/** Tool calls that need approval before they run. */
+export interface ApprovalRules {
+  tools: string[];
+  bashPatterns: string[];
+  timeoutMs: number;
+}
+
+/** A tool call waiting for approval. */
+export interface PendingApproval {
+  approvalId: string;
+  turnId: string;
+  sessionKey: string;
+  runId: string;
+  toolCallId: string;
+  toolName: string;
+  args: Record<string, unknown>;
+  requestedAt: number;
+  expiresAt: number;
+}
+
+/** A person's decision on a pending approval. */
+export interface ApprovalDecision {
+  approvalId: string;
+  decision: 'approve' | 'deny';
+  reason?: string;
 }
 
 /** A message signalled into a session, with the settings current when it was sent. */
@@ -159,4 +188,122 @@ export interface SubagentInput {
   task: string;
   label?: string;
   settings: TurnSettings;
+}
+
+/** When a cron job fires: a cron expression (in a time zone), a fixed interval, or once (`at`, epoch ms). */
+export type CronSchedule =
+  | { kind: 'cron'; expr: string; tz?: string }
+  | { kind: 'every'; everyMs: number }
+  | { kind: 'at'; at: number };
+
+/**
+ * Where a cron job's turns run: in a session (whose reply is the delivery), or in a session
+ * of the job's own whose result is delivered to `deliverTo` as a message, if set.
+ */
+export type CronTarget = { sessionKey: string } | { isolated: true; deliverTo?: string };
+
+/** What a job does with fire times that passed while it could not fire: run once now, or skip them. */
+export type CronCatchUp = 'one' | 'none';
+
+/** A cron job as described by whoever added it. */
+export interface CronJobSpec {
+  name?: string;
+  schedule: CronSchedule;
+  target: CronTarget;
+  /** The message each fire sends to the agent. */
+  message: string;
+  catchUp: CronCatchUp;
+}
+
+/** Input of the cronJob workflow; the optional fields carry its state over continue-as-new. */
+export interface CronJobInput extends CronJobSpec {
+  jobId: string;
+  settings: TurnSettings;
+  createdAt: number;
+  nextFireAt?: number;
+  fires?: number;
+  runs?: CronRun[];
+  /** runNow request ids not yet served, and recently served ones (a repeated request is one run). */
+  pendingRequests?: string[];
+  servedRequests?: string[];
+}
+
+/** One fire of a cron job, or scheduled fires it skipped; `runs` keeps the newest last. */
+export interface CronRun {
+  trigger: 'schedule' | 'catch-up' | 'manual';
+  status: 'ok' | 'error' | 'aborted' | 'timeout' | 'skipped';
+  /** The fire time this entry stands for (the first one, when it covers several). */
+  scheduledAt: number;
+  /** Catch-up and skipped entries: how many scheduled fire times they cover, and the last one. */
+  missed?: number;
+  lastScheduledAt?: number;
+  /** When the job woke for it (workflow time). */
+  firedAt: number;
+  /** How late the job woke after the latest fire time this entry stands for. */
+  lagMs: number;
+  runId?: string;
+  sessionKey?: string;
+  finishedAt?: number;
+  /** The reply, capped. */
+  text?: string;
+  errorMessage?: string;
+}
+
+/** What the cronJob workflow's state query answers. */
+export interface CronJobState extends CronJobSpec {
+  jobId: string;
+  createdAt: number;
+  /** Undefined once a one-shot job has fired. */
+  nextFireAt: number | undefined;
+  running: { runId: string; scheduledAt: number; startedAt: number } | undefined;
+  fires: number;
+  removed: boolean;
+  runs: CronRun[];
+}
+
+/** A cron job as listed: its description, from the workflow memo. */
+export interface CronJobInfo extends CronJobSpec {
+  jobId: string;
+  createdAt: number;
+  status: string;
+}
+
+/** The cron tool's request after validation (the model's `request` argument). */
+export type CronToolRequest =
+  | { action: 'add'; name?: string; schedule: CronSchedule; message: string; session: 'current' | 'isolated'; catchUp: CronCatchUp }
+  | { action: 'list' }
+  | { action: 'remove'; jobId: string }
+  | { action: 'run'; jobId: string }
+  | { action: 'runs'; jobId: string; limit: number };
+
+/** Input of the cron.fire activity: one message into the job's target session, awaited. */
+export interface CronFireInput {
+  sessionKey: string;
+  runId: string;
+  text: string;
+  timeoutMs: number;
+}
+
+/** How a fired turn ended. */
+export interface CronFireResult {
+  status: TurnResult['status'] | 'timeout';
+  text: string;
+  errorMessage?: string;
+}
+
+/** Input of the cron.nextFire local activity: fire times of a cron expression around `now`. */
+export interface CronNextFireInput {
+  expr: string;
+  tz?: string;
+  /** Count fire times after this one (exclusive) up to `now` (inclusive). */
+  after: number;
+  now: number;
+}
+
+/** Fire times: the first one after `now` (none: the expression never fires again), and those passed since `after`. */
+export interface CronNextFireResult {
+  next: number | undefined;
+  passed: number;
+  /** The last fire time at or before `now` (`after` when none passed). */
+  lastDue: number;
 }

@@ -1,7 +1,15 @@
-import { startChild, uuid4 } from '@temporalio/workflow';
+import { proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { cronJob } from './cron-job.js';
+import { cronJobStartOptions, describeSchedule } from './cron-definitions.js';
 import { agentIdAttribute, parentSessionKeyAttribute, sessionKeyAttribute } from './search-attributes.js';
 import { subagent } from './subagent.js';
-import type { TurnRef, TurnSettings } from './types.js';
+import type { CronJobInput, CronToolRequest, TurnRef, TurnSettings } from './types.js';
+
+const { 'cron.manage': manageCron } = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '500ms', maximumAttempts: 3 },
+});
 
 /** What a workflow tool knows about the call. */
 export interface WorkflowToolContext {
@@ -37,7 +45,36 @@ async function sessionsSpawn(args: Record<string, unknown>, { ref, settings }: W
   };
 }
 
+/**
+ * cron: `add` starts the job's workflow as a child that outlives this turn (ABANDON); the
+ * other actions reach existing jobs through the Temporal client, in an activity.
+ */
+async function cron(args: Record<string, unknown>, { ref, settings }: WorkflowToolContext) {
+  const request = args.request as CronToolRequest;
+  if (request.action !== 'add') {
+    // uuid4() is replay-safe: a retried `run` carries the same request id, so it fires once.
+    return manageCron({ request, agentId: settings.agentId, requestId: uuid4() });
+  }
+  const input: CronJobInput = {
+    jobId: uuid4(),
+    ...(request.name !== undefined ? { name: request.name } : {}),
+    schedule: request.schedule,
+    target: request.session === 'isolated' ? { isolated: true, deliverTo: ref.sessionKey } : { sessionKey: ref.sessionKey },
+    message: request.message,
+    catchUp: request.catchUp,
+    settings,
+    createdAt: Date.now(),
+  };
+  await startChild(cronJob, { ...cronJobStartOptions(input), parentClosePolicy: 'ABANDON' });
+  const where = request.session === 'isolated' ? 'in a session of its own; each result arrives here as a message' : 'in this session';
+  return {
+    text: `Added cron job ${input.jobId}${request.name ? ` "${request.name}"` : ''}: ${describeSchedule(request.schedule)}, runs ${where}.`,
+    isError: false,
+  };
+}
+
 /** Tools the turn workflow runs itself, by name. Their schemas live in activities/tools/. */
 export const workflowTools: Record<string, WorkflowTool> = {
   sessions_spawn: sessionsSpawn,
+  cron,
 };

@@ -1,7 +1,28 @@
 import type { Message } from '../messages.js';
-import type { InboundMessage, ToolInvokeResult } from '../../workflows/types.js';
+import type {
+  CronJobInfo,
+  CronJobSpec,
+  CronJobState,
+  InboundMessage,
+  PendingApproval,
+  ToolInvokeResult,
+} from '../../workflows/types.js';
 
 export type { InboundMessage };
+
+/** Cron jobs on the agent runtime (the cron tool's list/remove/run/runs and the gateway's cron.* methods). */
+export interface CronService {
+  /** Running jobs, of one agent when given, newest first. */
+  list(filter?: { agentId?: string }): Promise<CronJobInfo[]>;
+  /** Start a job (its workflow has no parent) and describe it. */
+  add(spec: CronJobSpec): Promise<CronJobInfo>;
+  /** Stop a job; false when no running job has that id. */
+  remove(jobId: string): Promise<boolean>;
+  /** Fire a job now; the same request id twice is one run. False when no running job has that id. */
+  run(jobId: string, requestId: string): Promise<boolean>;
+  /** A job's next fire time and recent runs, also after it ended (while Temporal keeps it); undefined when unknown. */
+  state(jobId: string): Promise<CronJobState | undefined>;
+}
 
 /** How a finished run ended. */
 export interface RunOutcome {
@@ -34,6 +55,12 @@ export interface AgentService {
   invokeTool(tool: string, args: Record<string, unknown>, sessionKey: string): Promise<ToolInvokeResult>;
   /** Sub-agents spawned by a session (sessions_spawn), newest first. */
   listSubagents(parentSessionKey: string): Promise<SubagentInfo[]>;
+  /** Tool calls waiting for approval, across all running turns. */
+  pendingApprovals(): Promise<PendingApproval[]>;
+  /** Approve or deny a pending tool call; false when no such approval is pending. */
+  resolveApproval(approvalId: string, decision: 'approve' | 'deny', reason?: string): Promise<boolean>;
+  /** Cron jobs: each one a workflow of its own. */
+  cron: CronService;
   /** The last `limit` messages of a session. */
   history(sessionKey: string, limit: number): Promise<{ sessionKey: string; sessionId?: string; messages: Message[] }>;
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Config } from '../config/schema.js';
 import type { SessionStore } from '../sessions/index.js';
 import {
   messageSignal,
+  pendingApprovalsQuery,
+  resolveApprovalUpdate,
   sessionStateQuery,
   sessionWorkflowId,
   turnWorkflowId,
@@ -16,8 +18,15 @@ import {
   runIdAttribute,
   sessionKeyAttribute,
 } from '../../workflows/search-attributes.js';
-import type { SessionState, ToolInvokeResult, TurnResult, TurnSettings } from '../../workflows/types.js';
+import type {
+  PendingApproval,
+  SessionState,
+  ToolInvokeResult,
+  TurnResult,
+  TurnSettings,
+} from '../../workflows/types.js';
 import type { AgentService, InboundMessage, RunOutcome, SubagentInfo } from './agent-service.js';
+import { createTemporalCron } from './temporal-cron.js';
 
 /** What the Temporal-backed agent service needs. */
 export interface TemporalAgentServiceDeps {
@@ -40,6 +49,7 @@ export function turnSettings(config: Config): TurnSettings {
     maxSteps: config.agent.maxSteps,
     queueMode: config.session.queueMode,
     debounceMs: config.session.debounceMs,
+    approvals: config.approvals,
   };
 }
 
@@ -178,6 +188,34 @@ export function createTemporalAgentService({
       }
       return children;
     },
+
+    async pendingApprovals() {
+      const approvals: PendingApproval[] = [];
+      const query = `WorkflowType = 'agentTurn' AND ExecutionStatus = 'Running'`;
+      for await (const execution of client.workflow.list({ query, pageSize: 200 })) {
+        try {
+          approvals.push(...(await client.workflow.getHandle(execution.workflowId).query(pendingApprovalsQuery)));
+        } catch {
+          // The turn ended between listing and asking.
+        }
+      }
+      return approvals.sort((a, b) => a.requestedAt - b.requestedAt);
+    },
+
+    async resolveApproval(approvalId, decision, reason) {
+      const turnId = approvalId.split('::')[0] ?? '';
+      try {
+        await client.workflow
+          .getHandle(turnId)
+          .executeUpdate(resolveApprovalUpdate, { args: [{ approvalId, decision, ...(reason ? { reason } : {}) }] });
+        return true;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) return false;
+        throw error;
+      }
+    },
+
+    cron: createTemporalCron({ client, config, settings: turnSettings }),
 
     async history(sessionKey, limit) {
       const entry = await store.get(sessionKey);

@@ -1,3 +1,4 @@
+import type { PendingApproval } from '../../workflows/types.js';
 import type { AssistantMessage, Usage } from '../messages.js';
 
 /**
@@ -24,6 +25,10 @@ export type RunPart =
       result: { text: string; details?: unknown };
       isError: boolean;
     }
+  /** A tool call waits for a person's approval. */
+  | { type: 'approval-request'; approval: PendingApproval }
+  /** An approval was decided (or timed out, which denies it). */
+  | { type: 'approval-resolve'; approvalId: string; decision: 'approve' | 'deny'; reason?: string }
   /** The turn finished; `message` is the last assistant message. */
   | {
       type: 'run-finish';
