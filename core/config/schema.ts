@@ -49,6 +49,24 @@ const agentSchema = z.strictObject({
   systemPrompt: z.string().optional(),
 });
 
+const approvalsSchema = z.strictObject({
+  tools: z.array(z.string().min(1)).default([]).describe('Tool names whose every call waits for approval'),
+  bashPatterns: z
+    .array(
+      z.string().refine((pattern) => {
+        try {
+          new RegExp(pattern);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'a valid regular expression'),
+    )
+    .default([])
+    .describe('Regular expressions; a bash command matching any of them waits for approval'),
+  timeoutMs: z.number().int().min(1000).max(7 * 24 * 3600 * 1000).default(10 * 60_000).describe('Unanswered approvals are denied after this long'),
+});
+
 const sessionSchema = z.strictObject({
   queueMode: z.enum(['followup', 'collect', 'steer']).default('followup'),
   debounceMs: z.number().int().min(0).max(60_000).default(1500),
@@ -62,13 +80,61 @@ const workerSchema = z.strictObject({
     .describe('Where a worker in its own process sends progress events (default ws://127.0.0.1:<gateway.port>)'),
 });
 
+const webFetchSchema = z.strictObject({
+  allowHosts: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'Host names or IP addresses web_fetch may reach although they are private or loopback ' +
+        '(e.g. "127.0.0.1", "nas.lan"); matched exactly, case-insensitively',
+    ),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(2 * 1024 * 1024)
+    .describe('Bytes of a response web_fetch reads at most; the rest is not downloaded'),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    // The web_fetch activity times out at 45 s: the fetch must end well before it.
+    .max(40_000)
+    .default(20_000)
+    .describe('Time web_fetch may take, redirects and body included'),
+});
+
+const webSearchSchema = z.strictObject({
+  provider: z.enum(['brave', 'searxng']).optional().describe('Search API used by web_search'),
+  baseUrl: z
+    .url()
+    .optional()
+    .describe(
+      'Search API base URL: default https://api.search.brave.com for brave, required for ' +
+        'searxng. Yours, so the web_fetch private-address guard does not apply to it',
+    ),
+  apiKey: z.string().min(1).optional().describe('Brave Search API subscription token'),
+});
+
+const webToolsSchema = z.strictObject({
+  fetch: webFetchSchema.default(webFetchSchema.parse({})),
+  search: webSearchSchema.default({}),
+});
+
+const toolsSchema = z.strictObject({
+  web: webToolsSchema.default(webToolsSchema.parse({})),
+});
+
 /** The whole of clawdbot.json. Every section has defaults, so `{}` is a valid config. */
 export const configSchema = z.strictObject({
   gateway: gatewaySchema.default(gatewaySchema.parse({})),
   temporal: temporalSchema.default(temporalSchema.parse({})),
   agent: agentSchema.default(agentSchema.parse({})),
   session: sessionSchema.default(sessionSchema.parse({})),
+  approvals: approvalsSchema.default(approvalsSchema.parse({})),
   worker: workerSchema.default({}),
+  tools: toolsSchema.default(toolsSchema.parse({})),
   providers: z
     .strictObject({
       anthropic: providerSchema.default({}),
