@@ -87,4 +87,24 @@ export default tseslint.config(
       globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
     },
   },
+  {
+    // The WebChat is a plain browser module (no bundler); these are the globals it uses.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'console',
+          'crypto',
+          'document',
+          'history',
+          'localStorage',
+          'location',
+          'setTimeout',
+          'URLSearchParams',
+          'WebSocket',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

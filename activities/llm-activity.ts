@@ -72,6 +72,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
           idleTimeoutMs: 5 * 60_000,
           onChunk: () => context.heartbeat(),
           onTextDelta: (delta) => {
+            if (context.cancellationSignal.aborted) return; // the turn is over for its clients
             text += delta;
             publishPart(deps.bus, input, { type: 'text-delta', step: input.step, delta, text });
           },

@@ -26,6 +26,11 @@ export const errorTable = {
     doc: 'Too many requests; retry after retryAfterMs.',
   },
   AGENT_TIMEOUT: { status: 504, retryable: true, doc: 'The agent run did not finish in time.' },
+  AGENT_ERROR: {
+    status: 502,
+    retryable: false,
+    doc: 'The agent run ended with an error (e.g. the model provider refused); the message says why.',
+  },
   UNAVAILABLE: {
     status: 503,
     retryable: true,

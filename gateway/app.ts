@@ -1,18 +1,74 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../core/config/schema.js';
+import type { EventBus } from '../core/events/types.js';
 import type { HealthReport } from '../core/health.js';
+import type { Logger } from '../core/logger.js';
+import type { StatePaths } from '../core/paths.js';
+import type { SessionStore } from '../core/sessions/index.js';
+import type { AgentService } from './agent-service.js';
+import { createEventIngest, eventIngestPath } from './events/ingest.js';
 import { healthRoutes } from './http/health.js';
+import { httpApiRoutes } from './http/index.js';
+import type { OutboundChannels } from './methods/index.js';
+import { verifyBearer } from './ws/auth.js';
+import type { WsOptions } from './ws/options.js';
+import { attachWsGateway, type WsGateway } from './ws/server.js';
 
 /** What the gateway needs from the rest of the process. */
 export interface GatewayDeps {
   config: Config;
   /** Live health of gateway, worker and Temporal. */
   health: () => Promise<HealthReport>;
+  /** The agent runtime; without it chat/agent methods answer UNAVAILABLE. */
+  agent?: AgentService;
+  /** Run events from the worker, streamed to clients as `agent`/`chat` events. */
+  bus?: EventBus;
+  /** Sessions index and transcripts, for the sessions.* methods. */
+  store?: SessionStore;
+  /** State dir layout: `configFile` is what config.get/config.patch read and write. */
+  paths?: StatePaths;
+  /** Outbound delivery for the `send` method; without it `send` answers UNAVAILABLE. */
+  channels?: OutboundChannels;
+  logger?: Logger;
+  /** Environment whose overrides apply to a patched config (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Called after config.patch installed a new, validated config. */
+  onConfigChange?: (config: Config) => void;
+  /** WebSocket limits and intervals (tests shorten them). */
+  ws?: Partial<WsOptions>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The WebSocket gateway: broadcast events, or shut down with a restart hint. */
+    wsGateway: WsGateway;
+  }
 }
 
 /** Build the gateway's fastify app without listening, so tests can drive it. */
 export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 512 * 1024 });
   await app.register(healthRoutes(deps.health));
+  const ws = attachWsGateway(app, deps);
+  app.decorate('wsGateway', ws);
+  // The HTTP API authenticates against the WebSocket's current config (config.patch may change it).
+  await app.register(httpApiRoutes(deps, () => ws.config()));
+  // Workers in other processes publish run events here; they land on the same bus.
+  const ingest = deps.bus
+    ? createEventIngest(deps.bus, (request) => verifyBearer(ws.config(), request))
+    : undefined;
+  app.server.on('upgrade', (request, socket, head) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === eventIngestPath) {
+      if (ingest) ingest.handleUpgrade(request, socket, head);
+      else socket.destroy();
+      return;
+    }
+    ws.handleUpgrade(request, socket, head);
+  });
+  app.addHook('onClose', (_instance, done) => {
+    ingest?.close();
+    done();
+  });
   return app;
 }

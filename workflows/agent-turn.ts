@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   CancellationScope,
   condition,
@@ -34,6 +35,9 @@ const llm = proxyActivities<Activities>({
   startToCloseTimeout: '10m',
   // A dead worker is noticed within seconds, not at the 10-minute start-to-close timeout.
   heartbeatTimeout: '10s',
+  // On abort, wait until the stream has really stopped, so no delta is published after
+  // the turn announced its end.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,

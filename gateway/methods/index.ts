@@ -1,0 +1,47 @@
+/** Every RPC method, registered once; `hello-ok.features.methods` is built from this list. */
+import { agentMethod } from './agent.js';
+import { agentWaitMethod } from './agent-wait.js';
+import { chatAbortMethod } from './chat-abort.js';
+import { chatHistoryMethod } from './chat-history.js';
+import { chatSendMethod } from './chat-send.js';
+import { configGetMethod } from './config-get.js';
+import { configPatchMethod } from './config-patch.js';
+import { cronAddMethod } from './cron-add.js';
+import { cronListMethod } from './cron-list.js';
+import { cronRemoveMethod } from './cron-remove.js';
+import { cronRunMethod } from './cron-run.js';
+import { cronRunsMethod } from './cron-runs.js';
+import { healthMethod } from './health.js';
+import { modelsListMethod } from './models-list.js';
+import { sendMethod } from './send.js';
+import { sessionsDeleteMethod } from './sessions-delete.js';
+import { sessionsListMethod } from './sessions-list.js';
+import { sessionsResetMethod } from './sessions-reset.js';
+import { statusMethod } from './status.js';
+import type { GatewayMethod } from './types.js';
+
+/** The method registry. */
+export const gatewayMethods: readonly GatewayMethod[] = [
+  healthMethod,
+  statusMethod,
+  modelsListMethod,
+  configGetMethod,
+  configPatchMethod,
+  sessionsListMethod,
+  sessionsResetMethod,
+  sessionsDeleteMethod,
+  chatSendMethod,
+  chatHistoryMethod,
+  chatAbortMethod,
+  agentMethod,
+  agentWaitMethod,
+  sendMethod,
+  cronListMethod,
+  cronAddMethod,
+  cronRemoveMethod,
+  cronRunMethod,
+  cronRunsMethod,
+];
+
+export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';
+export type { OutboundChannels, OutboundSend } from './send.js';
