@@ -12,6 +12,7 @@ import { createRemoteBus, type ClosableBus } from '../../core/events/remote-bus.
 import { createSessionStore } from '../../core/sessions/index.js';
 import { createTemporalAgentService } from '../../gateway/temporal-agent-service.js';
 import { buildGatewayApp } from '../../gateway/app.js';
+import { assertSafeBind } from '../../gateway/ws/auth.js';
 import { requireTemporalBinary } from './temporal-binary.js';
 import {
   ensureSearchAttributes,
@@ -92,6 +93,7 @@ async function externalWorkerHealth(
 /** Start Temporal (embedded unless an address is configured), the worker and the gateway. */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, paths, logger } = options;
+  let liveConfig = config;
   const fatalListeners: ((reason: string) => void)[] = [];
   const fatal = (reason: string) => fatalListeners.forEach((listener) => listener(reason));
   const startedAt = Date.now();
@@ -135,6 +137,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
 
   try {
+    // Refuse an unsafe bind before starting anything.
+    if (options.gateway) assertSafeBind(config);
     mkdirSync(paths.stateDir, { recursive: true });
     let address = config.temporal.address;
     // Only `clawdbot gateway` embeds a server; a lone worker joins the one it is pointed at.
@@ -181,7 +185,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const agent = createTemporalAgentService({
       client: new Client({ connection, namespace: config.temporal.namespace }),
-      config: () => config,
+      config: () => liveConfig,
       store,
     });
 
@@ -207,7 +211,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
 
     if (options.gateway) {
-      app = await buildGatewayApp({ config, health, agent, bus: localBus, store, paths });
+      app = await buildGatewayApp({
+        config,
+        health,
+        agent,
+        bus: localBus,
+        store,
+        paths,
+        logger: logger.child('gateway'),
+        // config.patch: new turns use the patched model, limits and approvals.
+        onConfigChange: (next) => {
+          liveConfig = next;
+        },
+      });
       await app.listen({ host: config.gateway.bind, port: config.gateway.port });
       logger.info(`gateway listening on http://${config.gateway.bind}:${config.gateway.port}`);
     }

@@ -37,7 +37,27 @@ const PROXY_HEADERS = ['x-forwarded-for', 'x-real-ip', 'forwarded'];
  */
 export function isLocalRequest(request: IncomingMessage): boolean {
   if (PROXY_HEADERS.some((name) => request.headers[name] !== undefined)) return false;
+  // A web page on another site can reach 127.0.0.1 from the user's browser: its Origin (or,
+  // after DNS rebinding, its Host) names that site. Only loopback names count as local.
+  if (!isLoopbackHostHeader(request.headers.host)) return false;
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== 'null') {
+    try {
+      if (!isLoopbackHostHeader(new URL(origin).host)) return false;
+    } catch {
+      return false;
+    }
+  } else if (origin === 'null') {
+    return false;
+  }
   return isLoopbackAddress(request.socket.remoteAddress);
+}
+
+/** A Host header (or URL host) that names this machine's loopback interface. */
+function isLoopbackHostHeader(host: string | undefined): boolean {
+  if (host === undefined) return true; // HTTP/1.0 clients and raw sockets send none
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
+  return name === 'localhost' || isLoopbackAddress(name);
 }
 
 /**

@@ -238,6 +238,19 @@ describe('auth', () => {
     expect(proxied.closed.code).toBe(1008);
   });
 
+  it('does not let a page of another site in through the browser (Origin, DNS rebinding Host)', async () => {
+    const { url } = await start();
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { host: 'evil.example:18789' }]) {
+      const refused = await attempt(url, connectParams(), headers);
+      expect(refused.response.error?.details).toMatchObject({ code: 'AUTH_TOKEN_NOT_CONFIGURED' });
+      expect(refused.closed.code).toBe(1008);
+    }
+    const sameSite = await TestClient.open(url, { origin: url.replace(/^ws/, 'http') });
+    await sameSite.event('connect.challenge');
+    expect((await sameSite.request('connect', connectParams(), 'c1')).ok).toBe(true);
+    sameSite.socket.close();
+  });
+
   it('refuses to bind a non-loopback address without auth', () => {
     const open = configSchema.parse({ gateway: { bind: '0.0.0.0' } });
     expect(() => assertSafeBind(open)).toThrow(ClawdbotError);
@@ -249,3 +262,4 @@ describe('auth', () => {
     expect(() => assertSafeBind(configSchema.parse({ gateway: { bind: '::1' } }))).not.toThrow();
   });
 });
+
