@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createTemporalAgentService } from '../core/agent/temporal-agent-service.js';
 import type { Config } from '../core/config/schema.js';
@@ -6,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { StatePaths } from '../core/paths.js';
 import type { SessionStore } from '../core/sessions/index.js';
 import type { ToolInput, ToolOutput } from '../workflows/types.js';
+import { createCronActivities } from './cron.js';
 import { createLlmActivity } from './llm-activity.js';
 import { createSessionActivities } from './sessions.js';
 import { createToolActivities } from './tool-activities.js';
@@ -29,11 +31,13 @@ export function createActivities(deps: ActivityDeps) {
     : undefined;
   return {
     ...createSessionActivities({ agent }),
+    ...createCronActivities({ agent }),
     ...createTurnActivities(deps),
     ...createLlmActivity({ ...deps, workspaceDir: deps.paths.workspaceDir, skillsDir: deps.paths.skillsDir }),
     ...(createToolActivities({
       ...deps,
       workspaceDir: deps.paths.workspaceDir,
+      processesDir: join(deps.paths.stateDir, 'processes'),
       ...(agent ? { sessions: { store: deps.store, agent } } : {}),
     }) as Record<
       `tool.${string}`,

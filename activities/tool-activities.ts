@@ -6,6 +6,7 @@ import { transcriptEntryId, type SessionStore } from '../core/sessions/index.js'
 import type { ToolInput, ToolOutput } from '../workflows/types.js';
 import { publishPart } from './publish.js';
 import { tools } from './tools/index.js';
+import { createProcessTable } from './tools/process-table.js';
 import { runTool, type SessionServices, type ToolDefinition } from './tools/tool.js';
 import { toolResultEntry } from './turn.js';
 
@@ -17,6 +18,8 @@ export interface ToolActivityDeps {
   /** Passed to every tool as context.config (web tools read tools.web). */
   config: Config;
   sessions?: SessionServices;
+  /** Where background processes are recorded (`<stateDir>/processes`); without it bash has no background mode. */
+  processesDir?: string;
 }
 
 /** What a tool activity returns to the workflow: enough to continue, never the full output. */
@@ -26,6 +29,8 @@ const directCap = 256 * 1024;
 
 /** One activity per tool, registered as `tool.<name>` so the Temporal UI shows which tool ran. */
 export function createToolActivities(deps: ToolActivityDeps): Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>> {
+  // One table per worker: it holds the stdin pipes of the processes this worker started.
+  const processes = deps.processesDir !== undefined ? createProcessTable({ dir: deps.processesDir }) : undefined;
   const run = (tool: ToolDefinition) => async (input: ToolInput): Promise<ToolOutput> => {
     const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
     const inTurn = !input.direct;
@@ -51,6 +56,7 @@ export function createToolActivities(deps: ToolActivityDeps): Record<`tool.${str
       heartbeat: (details) => context.heartbeat(details),
       config: deps.config,
       ...(deps.sessions ? { sessions: deps.sessions } : {}),
+      ...(processes ? { processes } : {}),
     });
     const isError = result.isError ?? false;
     // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.

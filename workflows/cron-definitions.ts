@@ -2,7 +2,13 @@
 // agent service) share: signals, query, ids and how a job is started.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { agentIdAttribute, sessionKeyAttribute } from './search-attributes.js';
-import type { CronJobInfo, CronJobInput, CronJobSpec, CronJobState, CronSchedule } from './types.js';
+import type {
+  CronJobInfo,
+  CronJobInput,
+  CronJobSpec,
+  CronJobState,
+  CronSchedule,
+} from './types.js';
 
 /** Stop a cron job: it fires no more and completes (a run in flight finishes first). */
 export const cronRemoveSignal = defineSignal('remove');
@@ -27,8 +33,12 @@ export function cronSessionKey(agentId: string, jobId: string): string {
 }
 
 /** The session a job's turns run in. */
-export function cronTurnSessionKey(input: Pick<CronJobInput, 'target' | 'settings' | 'jobId'>): string {
-  return 'sessionKey' in input.target ? input.target.sessionKey : cronSessionKey(input.settings.agentId, input.jobId);
+export function cronTurnSessionKey(
+  input: Pick<CronJobInput, 'target' | 'settings' | 'jobId'>,
+): string {
+  return 'sessionKey' in input.target
+    ? input.target.sessionKey
+    : cronSessionKey(input.settings.agentId, input.jobId);
 }
 
 /** The memo of a cron job's workflow: what `cron.list` shows without asking the worker. */
@@ -58,7 +68,11 @@ export function cronJobStartOptions(input: CronJobInput) {
 }
 
 /** A listed job from its workflow's memo. */
-export function cronJobInfo(memo: Record<string, unknown> | undefined, workflowId: string, status: string): CronJobInfo {
+export function cronJobInfo(
+  memo: Record<string, unknown> | undefined,
+  workflowId: string,
+  status: string,
+): CronJobInfo {
   const job = (memo ?? {}) as Partial<CronJobMemo>;
   return {
     jobId: job.jobId ?? cronJobIdOf(workflowId),

@@ -12,10 +12,27 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { agentTurn } from './agent-turn.js';
-import { cronRemoveSignal, cronRunNowSignal, cronStateQuery, cronTurnSessionKey } from './cron-definitions.js';
+import {
+  cronRemoveSignal,
+  cronRunNowSignal,
+  cronStateQuery,
+  cronTurnSessionKey,
+} from './cron-definitions.js';
 import { turnWorkflowId } from './definitions.js';
-import { agentIdAttribute, channelAttribute, runIdAttribute, sessionKeyAttribute } from './search-attributes.js';
-import type { CronFireResult, CronJobInput, CronJobState, CronNextFireResult, CronRun, CronSchedule } from './types.js';
+import {
+  agentIdAttribute,
+  channelAttribute,
+  runIdAttribute,
+  sessionKeyAttribute,
+} from './search-attributes.js';
+import type {
+  CronFireResult,
+  CronJobInput,
+  CronJobState,
+  CronNextFireResult,
+  CronRun,
+  CronSchedule,
+} from './types.js';
 
 /** Runs kept in the job's state (and carried over continue-as-new). */
 const runsKept = 50;
@@ -43,7 +60,8 @@ const deliveries = proxyActivities<Activities>({
 });
 
 function failureText(error: unknown): string {
-  if ((error instanceof ActivityFailure || error instanceof ChildWorkflowFailure) && error.cause) return error.cause.message;
+  if ((error instanceof ActivityFailure || error instanceof ChildWorkflowFailure) && error.cause)
+    return error.cause.message;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -52,16 +70,29 @@ function failureText(error: unknown): string {
  * the next one after now. Interval and one-shot schedules are arithmetic; cron expressions
  * need a parser and time-zone data, so a local activity answers and history records it.
  */
-async function fireTimes(schedule: CronSchedule, scheduledAt: number, now: number): Promise<CronNextFireResult> {
+async function fireTimes(
+  schedule: CronSchedule,
+  scheduledAt: number,
+  now: number,
+): Promise<CronNextFireResult> {
   switch (schedule.kind) {
     case 'at':
       return { next: undefined, passed: 0, lastDue: scheduledAt };
     case 'every': {
       const passed = Math.max(0, Math.floor((now - scheduledAt) / schedule.everyMs));
-      return { next: scheduledAt + (passed + 1) * schedule.everyMs, passed, lastDue: scheduledAt + passed * schedule.everyMs };
+      return {
+        next: scheduledAt + (passed + 1) * schedule.everyMs,
+        passed,
+        lastDue: scheduledAt + passed * schedule.everyMs,
+      };
     }
     case 'cron':
-      return schedules['cron.nextFire']({ expr: schedule.expr, ...(schedule.tz !== undefined ? { tz: schedule.tz } : {}), after: scheduledAt, now });
+      return schedules['cron.nextFire']({
+        expr: schedule.expr,
+        ...(schedule.tz !== undefined ? { tz: schedule.tz } : {}),
+        after: scheduledAt,
+        now,
+      });
   }
 }
 
@@ -100,7 +131,20 @@ export async function cronJob(input: CronJobInput): Promise<CronJobState> {
     if (!pending.includes(requestId) && !served.includes(requestId)) pending.push(requestId);
   });
   const { name, message, catchUp, createdAt } = input;
-  const state = (): CronJobState => ({ jobId, ...(name !== undefined ? { name } : {}), schedule, target, message, catchUp, createdAt, nextFireAt, running, fires, removed, runs });
+  const state = (): CronJobState => ({
+    jobId,
+    ...(name !== undefined ? { name } : {}),
+    schedule,
+    target,
+    message,
+    catchUp,
+    createdAt,
+    nextFireAt,
+    running,
+    fires,
+    removed,
+    runs,
+  });
   setHandler(cronStateQuery, state);
 
   const record = (run: CronRun) => {
@@ -113,18 +157,27 @@ export async function cronJob(input: CronJobInput): Promise<CronJobState> {
     const text = `[cron job ${label}] ${message}`;
     if ('sessionKey' in target) {
       // The session's own workflow runs it, in order with the user's messages.
-      return turns['cron.fire']({ sessionKey, runId, text, timeoutMs: fireTimeoutMs }).catch((error: unknown) => ({
-        status: 'error' as const,
-        text: '',
-        errorMessage: failureText(error),
-      }));
+      return turns['cron.fire']({ sessionKey, runId, text, timeoutMs: fireTimeoutMs }).catch(
+        (error: unknown) => ({
+          status: 'error' as const,
+          text: '',
+          errorMessage: failureText(error),
+        }),
+      );
     }
     // An isolated session is this job's alone and fires one at a time: the turn runs as a child.
     let result: CronFireResult;
     try {
       result = await executeChild<typeof agentTurn>('agentTurn', {
         workflowId: turnWorkflowId(sessionKey, runId),
-        args: [{ sessionKey, runId, settings: input.settings, messages: [{ messageId: runId, text, channel: 'cron', receivedAt: Date.now() }] }],
+        args: [
+          {
+            sessionKey,
+            runId,
+            settings: input.settings,
+            messages: [{ messageId: runId, text, channel: 'cron', receivedAt: Date.now() }],
+          },
+        ],
         typedSearchAttributes: [
           { key: sessionKeyAttribute, value: sessionKey },
           { key: channelAttribute, value: 'cron' },
@@ -136,14 +189,30 @@ export async function cronJob(input: CronJobInput): Promise<CronJobState> {
       result = { status: 'error', text: '', errorMessage: failureText(error) };
     }
     if (target.deliverTo !== undefined) {
-      const outcome = result.status === 'ok' ? `ran]\n\n${result.text}` : `failed: ${result.errorMessage ?? result.status}]`;
-      await deliveries['sessions.deliver']({ sessionKey: target.deliverTo, messageId: `${runId}:result`, text: `[Cron job ${label} ${outcome}`, channel: 'cron' });
+      const outcome =
+        result.status === 'ok'
+          ? `ran]\n\n${result.text}`
+          : `failed: ${result.errorMessage ?? result.status}]`;
+      await deliveries['sessions.deliver']({
+        sessionKey: target.deliverTo,
+        messageId: `${runId}:result`,
+        text: `[Cron job ${label} ${outcome}`,
+        channel: 'cron',
+      });
     }
     return result;
   };
 
-  const fire = async (run: Pick<CronRun, 'trigger' | 'scheduledAt' | 'firedAt' | 'lagMs' | 'missed' | 'lastScheduledAt'>) => {
-    const runId = run.trigger === 'manual' ? `cron:${jobId}:manual:${run.firedAt}` : `cron:${jobId}:${run.scheduledAt}`;
+  const fire = async (
+    run: Pick<
+      CronRun,
+      'trigger' | 'scheduledAt' | 'firedAt' | 'lagMs' | 'missed' | 'lastScheduledAt'
+    >,
+  ) => {
+    const runId =
+      run.trigger === 'manual'
+        ? `cron:${jobId}:manual:${run.firedAt}`
+        : `cron:${jobId}:${run.scheduledAt}`;
     running = { runId, scheduledAt: run.scheduledAt, startedAt: run.firedAt };
     const result = await runTurn(runId);
     running = undefined;
@@ -156,7 +225,9 @@ export async function cronJob(input: CronJobInput): Promise<CronJobState> {
       sessionKey,
       finishedAt: Date.now(),
       ...(result.text ? { text: result.text.slice(0, textCap) } : {}),
-      ...(result.errorMessage !== undefined ? { errorMessage: result.errorMessage.slice(0, textCap) } : {}),
+      ...(result.errorMessage !== undefined
+        ? { errorMessage: result.errorMessage.slice(0, textCap) }
+        : {}),
     });
   };
 
@@ -179,8 +250,9 @@ export async function cronJob(input: CronJobInput): Promise<CronJobState> {
       const scheduledAt = nextFireAt;
       const due = await fireTimes(schedule, scheduledAt, now);
       nextFireAt = due.next;
+      // Every fire time from scheduledAt to lastDue is served by this one wake.
       const missed = due.passed + 1;
-      const span = missed > 1 ? { missed, lastScheduledAt: due.lastDue } : {};
+      const span = missed > 1 ? { lastScheduledAt: due.lastDue } : {};
       const lagMs = now - due.lastDue;
       if (due.passed === 0 && now - scheduledAt <= maxLateMs) {
         await fire({ trigger: 'schedule', scheduledAt, firedAt: now, lagMs });
@@ -188,14 +260,32 @@ export async function cronJob(input: CronJobInput): Promise<CronJobState> {
         // Missed while no worker ran it (or while a long run went on): once now for all of them.
         await fire({ trigger: 'catch-up', scheduledAt, firedAt: now, lagMs, missed, ...span });
       } else {
-        record({ trigger: 'schedule', status: 'skipped', scheduledAt, firedAt: now, lagMs, missed, ...span });
+        record({
+          trigger: 'schedule',
+          status: 'skipped',
+          scheduledAt,
+          firedAt: now,
+          lagMs,
+          missed,
+          ...span,
+        });
       }
     }
     if (firesThisRun >= firesPerRun || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       // Memo and search attributes say what the job is: the next run keeps them.
-      const next = makeContinueAsNewFunc<typeof cronJob>({ memo: workflowInfo().memo ?? {}, typedSearchAttributes: workflowInfo().typedSearchAttributes });
-      await next({ ...input, nextFireAt, fires, runs, pendingRequests: pending, servedRequests: served });
+      const next = makeContinueAsNewFunc<typeof cronJob>({
+        memo: workflowInfo().memo ?? {},
+        typedSearchAttributes: workflowInfo().typedSearchAttributes,
+      });
+      await next({
+        ...input,
+        nextFireAt,
+        fires,
+        runs,
+        pendingRequests: pending,
+        servedRequests: served,
+      });
     }
   }
   await condition(allHandlersFinished);

@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { fileToolError } from './file-io.js';
 import { runCommand, type CommandRun } from './run-command.js';
-import { defineTool, ToolError, type ToolResult } from './tool.js';
+import { processFiles } from './process-store.js';
+import { defineTool, ToolError, type ToolContext, type ToolResult } from './tool.js';
 import { resolveWorkspacePath } from './workspace-path.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 120;
@@ -27,6 +28,14 @@ const inputSchema = z.object({
     .min(1)
     .optional()
     .describe('Directory to run in, relative to the workspace (default: the workspace itself).'),
+  background: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Start the command in the background and return at once with a process id, for servers ' +
+        'and other long-running programs; then use the process tool to read its output, write ' +
+        'to its input or stop it. timeoutSeconds does not apply (default false).',
+    ),
 });
 
 function commandEnv(): NodeJS.ProcessEnv {
@@ -73,6 +82,32 @@ function toResult(run: CommandRun, timeoutSeconds: number): ToolResult {
   };
 }
 
+/** Start the command detached, owned by this worker's process table; answer with its id. */
+async function startBackground(
+  command: string,
+  cwd: string,
+  context: ToolContext,
+): Promise<ToolResult> {
+  if (context.processes === undefined) {
+    const message =
+      'Background processes are not available where this tool runs; run the command without background.';
+    throw new ToolError('UNAVAILABLE', message);
+  }
+  const record = await context.processes.start({
+    command,
+    cwd,
+    env: commandEnv(),
+    sessionKey: context.sessionKey,
+  });
+  const outputFile = processFiles(context.processes.dir, record.id).output;
+  return {
+    text:
+      `Started in the background as process ${record.id} (pid ${record.pid}); its output goes to ` +
+      `${outputFile}. Use the process tool with this id to poll its output, write to its input or kill it.`,
+    details: { background: true, processId: record.id, pid: record.pid, outputFile },
+  };
+}
+
 /** Run a shell command in the workspace. Never retried: a command may have side effects. */
 export const bashTool = defineTool({
   name: 'bash',
@@ -80,8 +115,8 @@ export const bashTool = defineTool({
     'Run a command with bash in the workspace and return its output (stdout and stderr ' +
     'together) and exit code. It runs non-interactively (no stdin) and is killed with all ' +
     `its children after timeoutSeconds. Output over ${MAX_OUTPUT_BYTES / 1024} KiB is ` +
-    'shortened to its beginning and end. Not for servers or other programs that keep running: ' +
-    'anything still running when the command ends is cut off from its output.',
+    'shortened to its beginning and end. For servers or other programs that keep running, set ' +
+    'background=true; otherwise anything still running when the command ends is cut off from its output.',
   inputSchema,
   policy: {
     // The activity must outlive the longest command plus the kill grace period.
@@ -97,6 +132,7 @@ export const bashTool = defineTool({
       const text = '[Aborted before the command started.]';
       return { text, isError: true, details: { aborted: true } };
     }
+    if (input.background) return startBackground(input.command, cwd, context);
     const run = await runCommand({
       command: input.command,
       cwd,

@@ -1,11 +1,16 @@
+import { applyPatchTool } from './apply-patch.js';
 import { bashTool } from './bash.js';
+import { cronTool } from './cron.js';
 import { editFileTool } from './edit-file.js';
+import { processTool } from './process.js';
 import { readFileTool } from './read-file.js';
 import { sessionsHistoryTool } from './sessions-history.js';
 import { sessionsListTool } from './sessions-list.js';
 import { sessionsSendTool } from './sessions-send.js';
 import { sessionsSpawnTool } from './sessions-spawn.js';
 import type { ToolDefinition } from './tool.js';
+import { webFetchTool } from './web-fetch.js';
+import { webSearchTool } from './web-search.js';
 import { writeFileTool } from './write-file.js';
 
 /** Every tool the agent can call, in the order they are offered to the model. */
@@ -13,11 +18,16 @@ export const tools: readonly ToolDefinition[] = [
   readFileTool,
   writeFileTool,
   editFileTool,
+  applyPatchTool,
   bashTool,
+  processTool,
   sessionsListTool,
   sessionsHistoryTool,
   sessionsSendTool,
   sessionsSpawnTool,
+  cronTool,
+  webFetchTool,
+  webSearchTool,
 ];
 
 /** The tool registered under `name`, if any. */

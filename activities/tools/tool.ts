@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AgentService } from '../../core/agent/agent-service.js';
 import type { Config } from '../../core/config/schema.js';
 import type { SessionStore } from '../../core/sessions/index.js';
+import type { ProcessTable } from './process-table.js';
 
 /** What a tool receives besides its input: where it works and how to report progress. */
 export interface ToolContext {
@@ -18,6 +19,8 @@ export interface ToolContext {
   config?: Config;
   /** Sessions and the agent runtime, for the tools that work across sessions. */
   sessions?: SessionServices;
+  /** This worker's background processes (bash background=true, the process tool). */
+  processes?: ProcessTable;
 }
 
 /** What the sessions_* tools reach: the session store and the agent runtime on Temporal. */
@@ -90,6 +93,15 @@ export const toolErrorCodes = {
   SEARCH_NOT_CONFIGURED: 'web_search has no provider set up in tools.web.search.',
   SEARCH_FAILED: 'The search provider refused the request (bad API key, bad request).',
   UNAVAILABLE: 'The tool cannot run in this worker (a service it needs is not configured).',
+  INVALID_PATCH: 'apply_patch: the patch text is malformed; the message names the line.',
+  PATCH_CONFLICT: 'apply_patch: a hunk does not match its file; nothing was written.',
+  FILE_EXISTS: 'apply_patch: a file to add, or to move onto, already exists.',
+  ROLLBACK_FAILED:
+    'apply_patch: a write failed and restoring the files written before it failed too.',
+  PROCESS_NOT_FOUND: 'process: no background process has this id.',
+  PROCESS_NOT_RUNNING: 'process: the process has exited or is lost, or its input is closed.',
+  PROCESS_NOT_OWNED:
+    'process: another worker, still running, started the process; only it can write to or kill it.',
 } as const;
 
 /** A stable ToolError code. */

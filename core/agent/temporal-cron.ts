@@ -41,10 +41,13 @@ export function createTemporalCron({ client, config, settings }: TemporalCronDep
   return {
     async list(filter = {}) {
       let query = `WorkflowType = 'cronJob' AND ExecutionStatus = 'Running'`;
-      if (filter.agentId !== undefined) query += ` AND ${agentIdAttribute.name} = '${quote(filter.agentId)}'`;
+      if (filter.agentId !== undefined)
+        query += ` AND ${agentIdAttribute.name} = '${quote(filter.agentId)}'`;
       const jobs = [];
       for await (const execution of client.workflow.list({ query, pageSize: 200 })) {
-        jobs.push(cronJobInfo(execution.memo, execution.workflowId, execution.status.name.toLowerCase()));
+        jobs.push(
+          cronJobInfo(execution.memo, execution.workflowId, execution.status.name.toLowerCase()),
+        );
         if (jobs.length >= 1000) break;
       }
       return jobs.sort((a, b) => b.createdAt - a.createdAt);
@@ -52,17 +55,37 @@ export function createTemporalCron({ client, config, settings }: TemporalCronDep
 
     async add(spec) {
       const current = config();
-      const input: CronJobInput = { ...spec, jobId: randomUUID(), settings: settings(current), createdAt: Date.now() };
-      await client.workflow.start('cronJob', { ...cronJobStartOptions(input), taskQueue: current.temporal.taskQueue });
+      const input: CronJobInput = {
+        ...spec,
+        jobId: randomUUID(),
+        settings: settings(current),
+        createdAt: Date.now(),
+      };
+      await client.workflow.start('cronJob', {
+        ...cronJobStartOptions(input),
+        taskQueue: current.temporal.taskQueue,
+      });
       return { ...spec, jobId: input.jobId, createdAt: input.createdAt, status: 'running' };
     },
 
     async remove(jobId) {
-      return (await unlessNotFound(() => handle(jobId).signal(cronRemoveSignal).then(() => true))) ?? false;
+      return (
+        (await unlessNotFound(() =>
+          handle(jobId)
+            .signal(cronRemoveSignal)
+            .then(() => true),
+        )) ?? false
+      );
     },
 
     async run(jobId, requestId) {
-      return (await unlessNotFound(() => handle(jobId).signal(cronRunNowSignal, { requestId }).then(() => true))) ?? false;
+      return (
+        (await unlessNotFound(() =>
+          handle(jobId)
+            .signal(cronRunNowSignal, { requestId })
+            .then(() => true),
+        )) ?? false
+      );
     },
 
     state: (jobId) => unlessNotFound(() => handle(jobId).query(cronStateQuery)),

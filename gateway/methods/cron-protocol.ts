@@ -33,14 +33,19 @@ export const cronAddParams = z.object({
 });
 
 const jobRef = { id: nonEmpty.optional(), jobId: nonEmpty.optional() };
-const hasJob = (params: { id?: string | undefined; jobId?: string | undefined }) => (params.id ?? params.jobId) !== undefined;
+const hasJob = (params: { id?: string | undefined; jobId?: string | undefined }) =>
+  (params.id ?? params.jobId) !== undefined;
 const jobRequired = { message: 'id or jobId is required', path: ['id'] };
 
 /** `cron.remove`: stop a job. */
 export const cronRemoveParams = z.object(jobRef).refine(hasJob, jobRequired);
 /** `cron.run`: fire a job now (`mode` is accepted for OpenClaw clients; every run is forced). */
 export const cronRunParams = z
-  .object({ ...jobRef, mode: z.enum(['due', 'force']).optional(), idempotencyKey: nonEmpty.max(256).optional() })
+  .object({
+    ...jobRef,
+    mode: z.enum(['due', 'force']).optional(),
+    idempotencyKey: nonEmpty.max(256).optional(),
+  })
   .refine(hasJob, jobRequired);
 /** `cron.runs`: a job's recent runs, newest first. */
 export const cronRunsParams = z
@@ -72,7 +77,10 @@ export const cronRunEntry = loose({
   runAtMs: z.number(),
 });
 /** Result of `cron.runs`. */
-export const cronRunsResult = loose({ entries: z.array(cronRunEntry), nextRunAtMs: z.number().optional() });
+export const cronRunsResult = loose({
+  entries: z.array(cronRunEntry),
+  nextRunAtMs: z.number().optional(),
+});
 
 /** The job a request names. */
 export function jobIdOf(params: { id?: string | undefined; jobId?: string | undefined }): string {
@@ -82,7 +90,9 @@ export function jobIdOf(params: { id?: string | undefined; jobId?: string | unde
 }
 
 function scheduleRow(schedule: CronSchedule) {
-  return schedule.kind === 'at' ? { kind: 'at' as const, at: new Date(schedule.at).toISOString() } : schedule;
+  return schedule.kind === 'at'
+    ? { kind: 'at' as const, at: new Date(schedule.at).toISOString() }
+    : schedule;
 }
 
 /** A job as OpenClaw clients read it. */

@@ -13,7 +13,8 @@ export const cronRunsMethod = defineMethod({
   async handler(params, context) {
     const jobId = jobIdOf(params);
     const state = await requireAgent(context).cron.state(jobId);
-    if (state === undefined) throw new ClawdbotError('NOT_FOUND', `no cron job ${jobId}`, { jobId });
+    if (state === undefined)
+      throw new ClawdbotError('NOT_FOUND', `no cron job ${jobId}`, { jobId });
     const entries = state.runs
       .slice(-(params.limit ?? DEFAULT_LIMIT))
       .reverse()

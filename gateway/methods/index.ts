@@ -11,6 +11,8 @@ import { cronListMethod } from './cron-list.js';
 import { cronRemoveMethod } from './cron-remove.js';
 import { cronRunMethod } from './cron-run.js';
 import { cronRunsMethod } from './cron-runs.js';
+import { execApprovalListMethod } from './exec-approval-list.js';
+import { execApprovalResolveMethod } from './exec-approval-resolve.js';
 import { healthMethod } from './health.js';
 import { modelsListMethod } from './models-list.js';
 import { sendMethod } from './send.js';
@@ -36,6 +38,8 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   agentMethod,
   agentWaitMethod,
   sendMethod,
+  execApprovalListMethod,
+  execApprovalResolveMethod,
   cronListMethod,
   cronAddMethod,
   cronRemoveMethod,
