@@ -15,7 +15,9 @@ export interface SkillSummary {
 }
 
 function onPath(binary: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, binary)));
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .some((dir) => dir !== '' && existsSync(join(dir, binary)));
 }
 
 function frontmatter(text: string): Record<string, unknown> | undefined {
@@ -23,7 +25,9 @@ function frontmatter(text: string): Record<string, unknown> | undefined {
   if (!match) return undefined;
   try {
     const data: unknown = parseYaml(match[1]!);
-    return typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : undefined;
+    return typeof data === 'object' && data !== null
+      ? (data as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -31,7 +35,8 @@ function frontmatter(text: string): Record<string, unknown> | undefined {
 
 /** Binaries a skill declares it needs (`requires.bins` or `metadata.clawdbot.requires.bins`). */
 function requiredBins(meta: Record<string, unknown>): string[] {
-  const pick = (value: unknown): unknown => (value as { requires?: { bins?: unknown } } | undefined)?.requires?.bins;
+  const pick = (value: unknown): unknown =>
+    (value as { requires?: { bins?: unknown } } | undefined)?.requires?.bins;
   const nested = (meta.metadata as { clawdbot?: unknown; openclaw?: unknown } | undefined) ?? {};
   const bins = pick(meta) ?? pick(nested.clawdbot) ?? pick(nested.openclaw);
   return Array.isArray(bins) ? bins.filter((bin): bin is string => typeof bin === 'string') : [];

@@ -27,22 +27,27 @@ export interface ActivityDeps {
 /** All activities, bound to their dependencies (the worker registers this object). */
 export function createActivities(deps: ActivityDeps) {
   const agent = deps.client
-    ? createTemporalAgentService({ client: deps.client, config: () => deps.config, store: deps.store })
+    ? createTemporalAgentService({
+        client: deps.client,
+        config: () => deps.config,
+        store: deps.store,
+      })
     : undefined;
   return {
     ...createSessionActivities({ agent }),
     ...createCronActivities({ agent }),
     ...createTurnActivities(deps),
-    ...createLlmActivity({ ...deps, workspaceDir: deps.paths.workspaceDir, skillsDir: deps.paths.skillsDir }),
+    ...createLlmActivity({
+      ...deps,
+      workspaceDir: deps.paths.workspaceDir,
+      skillsDir: deps.paths.skillsDir,
+    }),
     ...(createToolActivities({
       ...deps,
       workspaceDir: deps.paths.workspaceDir,
       processesDir: join(deps.paths.stateDir, 'processes'),
       ...(agent ? { sessions: { store: deps.store, agent } } : {}),
-    }) as Record<
-      `tool.${string}`,
-      (input: ToolInput) => Promise<ToolOutput>
-    >),
+    }) as Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>>),
   };
 }
 

@@ -29,7 +29,11 @@ function toolCalls(message: AssistantMessage): ToolCallBlock[] {
 
 /** The streaming LLM call of one step, as a Temporal activity. */
 export function createLlmActivity(deps: LlmActivityDeps) {
-  const toolSpecs = tools.map((tool) => ({ name: tool.name, description: tool.description, inputSchema: toolJsonSchema(tool) }));
+  const toolSpecs = tools.map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: toolJsonSchema(tool),
+  }));
   return {
     async 'llm.generate'(input: GenerateInput): Promise<GenerateResult> {
       const context = Context.current();
@@ -39,20 +43,35 @@ export function createLlmActivity(deps: LlmActivityDeps) {
       // Recorded by an attempt whose worker died before reporting: reuse it, do not ask the model twice.
       const recorded = entries.find((entry) => entry.id === entryId);
       if (recorded?.type === 'message' && recorded.message.role === 'assistant') {
-        publishPart(deps.bus, input, { type: 'message-final', step: input.step, message: recorded.message });
+        publishPart(deps.bus, input, {
+          type: 'message-final',
+          step: input.step,
+          message: recorded.message,
+        });
         return { message: recorded.message, toolCalls: toolCalls(recorded.message) };
       }
 
       const attempt = context.info.attempt;
       if (attempt > 1) {
-        publishPart(deps.bus, input, { type: 'stream-retry', step: input.step, attempt, reason: 'the previous attempt failed; restarting the reply' });
+        publishPart(deps.bus, input, {
+          type: 'stream-retry',
+          step: input.step,
+          attempt,
+          reason: 'the previous attempt failed; restarting the reply',
+        });
       }
-      publishPart(deps.bus, input, { type: 'step-start', step: input.step, model: input.models[0] ?? '' });
+      publishPart(deps.bus, input, {
+        type: 'step-start',
+        step: input.step,
+        model: input.models[0] ?? '',
+      });
       const system = buildSystemPrompt({
         workspaceDir: deps.workspaceDir,
         tools,
         skills: eligibleSkills(deps.skillsDir),
-        ...(deps.config.agent.systemPrompt !== undefined ? { basePrompt: deps.config.agent.systemPrompt } : {}),
+        ...(deps.config.agent.systemPrompt !== undefined
+          ? { basePrompt: deps.config.agent.systemPrompt }
+          : {}),
         ...(input.extraSystemPrompt !== undefined ? { extra: input.extraSystemPrompt } : {}),
       });
       let text = '';
@@ -78,18 +97,29 @@ export function createLlmActivity(deps: LlmActivityDeps) {
           },
           onRestart: (reason) => {
             text = '';
-            publishPart(deps.bus, input, { type: 'stream-retry', step: input.step, attempt, reason });
+            publishPart(deps.bus, input, {
+              type: 'stream-retry',
+              step: input.step,
+              attempt,
+              reason,
+            });
           },
         });
         const message: AssistantMessage = { role: 'assistant', ...response, timestamp: Date.now() };
-        await deps.store.append(session, [{ type: 'message', id: entryId, runId: input.runId, message }]);
+        await deps.store.append(session, [
+          { type: 'message', id: entryId, runId: input.runId, message },
+        ]);
         publishPart(deps.bus, input, { type: 'message-final', step: input.step, message });
         return { message, toolCalls: toolCalls(message) };
       } catch (error) {
         // Rethrow Temporal's own cancellation so the server records the activity as cancelled.
         if (error instanceof LlmAbortError && error.cause instanceof Error) throw error.cause;
         if (error instanceof LlmError) {
-          if (error.kind === 'fatal') throw ApplicationFailure.nonRetryable(error.message, 'LlmFatalError', { status: error.status, code: error.code });
+          if (error.kind === 'fatal')
+            throw ApplicationFailure.nonRetryable(error.message, 'LlmFatalError', {
+              status: error.status,
+              code: error.code,
+            });
           throw ApplicationFailure.create({
             message: error.message,
             type: 'LlmRetryableError',

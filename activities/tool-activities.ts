@@ -28,49 +28,66 @@ const historyCap = 2000;
 const directCap = 256 * 1024;
 
 /** One activity per tool, registered as `tool.<name>` so the Temporal UI shows which tool ran. */
-export function createToolActivities(deps: ToolActivityDeps): Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>> {
+export function createToolActivities(
+  deps: ToolActivityDeps,
+): Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>> {
   // One table per worker: it holds the stdin pipes of the processes this worker started.
-  const processes = deps.processesDir !== undefined ? createProcessTable({ dir: deps.processesDir }) : undefined;
-  const run = (tool: ToolDefinition) => async (input: ToolInput): Promise<ToolOutput> => {
-    const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
-    const inTurn = !input.direct;
-    if (inTurn) {
-      const entryId = transcriptEntryId.toolResult(input.runId, input.step, input.toolCallId);
-      // A retry after the result was recorded (the worker died before reporting) must not run the tool again.
-      const recent = await deps.store.readEntries(input.sessionId, { limit: 64 });
-      const recorded = recent.find((entry) => entry.id === entryId);
-      if (recorded?.type === 'message' && recorded.message.role === 'toolResult') {
-        const text = recorded.message.content.map((block) => block.text).join('');
-        return { isError: recorded.message.isError, text: text.slice(0, historyCap) };
+  const processes =
+    deps.processesDir !== undefined ? createProcessTable({ dir: deps.processesDir }) : undefined;
+  const run =
+    (tool: ToolDefinition) =>
+    async (input: ToolInput): Promise<ToolOutput> => {
+      const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
+      const inTurn = !input.direct;
+      if (inTurn) {
+        const entryId = transcriptEntryId.toolResult(input.runId, input.step, input.toolCallId);
+        // A retry after the result was recorded (the worker died before reporting) must not run the tool again.
+        const recent = await deps.store.readEntries(input.sessionId, { limit: 64 });
+        const recorded = recent.find((entry) => entry.id === entryId);
+        if (recorded?.type === 'message' && recorded.message.role === 'toolResult') {
+          const text = recorded.message.content.map((block) => block.text).join('');
+          return { isError: recorded.message.isError, text: text.slice(0, historyCap) };
+        }
+        publishPart(deps.bus, input, {
+          type: 'tool-start',
+          step: input.step,
+          toolCallId: input.toolCallId,
+          name: tool.name,
+          args: input.args,
+        });
       }
-      publishPart(deps.bus, input, { type: 'tool-start', step: input.step, toolCallId: input.toolCallId, name: tool.name, args: input.args });
-    }
-    const context = Context.current();
-    mkdirSync(deps.workspaceDir, { recursive: true });
-    const result = await runTool(tool, input.args, {
-      workspaceDir: deps.workspaceDir,
-      sessionKey: input.sessionKey,
-      runId: input.runId,
-      toolCallId: input.toolCallId,
-      signal: context.cancellationSignal,
-      heartbeat: (details) => context.heartbeat(details),
-      config: deps.config,
-      ...(deps.sessions ? { sessions: deps.sessions } : {}),
-      ...(processes ? { processes } : {}),
-    });
-    const isError = result.isError ?? false;
-    // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.
-    if (!inTurn) return { isError, text: result.text.slice(0, directCap) };
-    await deps.store.append(session, [toolResultEntry(input, result.text, isError, result.details)]);
-    publishPart(deps.bus, input, {
-      type: 'tool-result',
-      step: input.step,
-      toolCallId: input.toolCallId,
-      name: tool.name,
-      result: { text: result.text, ...(result.details ? { details: result.details } : {}) },
-      isError,
-    });
-    return { isError, text: result.text.slice(0, historyCap) };
-  };
-  return Object.fromEntries(tools.filter((tool) => tool.runsIn !== 'workflow').map((tool) => [`tool.${tool.name}`, run(tool)])) as Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>>;
+      const context = Context.current();
+      mkdirSync(deps.workspaceDir, { recursive: true });
+      const result = await runTool(tool, input.args, {
+        workspaceDir: deps.workspaceDir,
+        sessionKey: input.sessionKey,
+        runId: input.runId,
+        toolCallId: input.toolCallId,
+        signal: context.cancellationSignal,
+        heartbeat: (details) => context.heartbeat(details),
+        config: deps.config,
+        ...(deps.sessions ? { sessions: deps.sessions } : {}),
+        ...(processes ? { processes } : {}),
+      });
+      const isError = result.isError ?? false;
+      // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.
+      if (!inTurn) return { isError, text: result.text.slice(0, directCap) };
+      await deps.store.append(session, [
+        toolResultEntry(input, result.text, isError, result.details),
+      ]);
+      publishPart(deps.bus, input, {
+        type: 'tool-result',
+        step: input.step,
+        toolCallId: input.toolCallId,
+        name: tool.name,
+        result: { text: result.text, ...(result.details ? { details: result.details } : {}) },
+        isError,
+      });
+      return { isError, text: result.text.slice(0, historyCap) };
+    };
+  return Object.fromEntries(
+    tools
+      .filter((tool) => tool.runsIn !== 'workflow')
+      .map((tool) => [`tool.${tool.name}`, run(tool)]),
+  );
 }

@@ -2,7 +2,15 @@ import type { AssistantMessage, UserMessage } from '../core/messages.js';
 import { zeroUsage } from '../core/messages.js';
 import { transcriptEntryId, type MessageEntry, type SessionStore } from '../core/sessions/index.js';
 import type { EventBus, RunPart } from '../core/events/types.js';
-import type { FinishInput, InboundMessage, PreparedTurn, ToolActivityPolicy, ToolInput, ToolOutput, TurnRef } from '../workflows/types.js';
+import type {
+  FinishInput,
+  InboundMessage,
+  PreparedTurn,
+  ToolActivityPolicy,
+  ToolInput,
+  ToolOutput,
+  TurnRef,
+} from '../workflows/types.js';
 import { publishPart } from './publish.js';
 import { tools } from './tools/index.js';
 
@@ -17,7 +25,11 @@ function userMessage(message: InboundMessage): UserMessage {
     role: 'user',
     content: [
       { type: 'text', text: message.text },
-      ...(message.attachments ?? []).map((image) => ({ type: 'image' as const, mimeType: image.mimeType, data: image.data })),
+      ...(message.attachments ?? []).map((image) => ({
+        type: 'image' as const,
+        mimeType: image.mimeType,
+        data: image.data,
+      })),
     ],
     timestamp: message.receivedAt,
   };
@@ -28,7 +40,10 @@ function userEntries(runId: string, messages: InboundMessage[], firstIsRunMessag
     type: 'message' as const,
     // The message that started the run has the run's user id; others (collected or
     // steered in) are told apart by their own message id.
-    id: index === 0 && firstIsRunMessage ? transcriptEntryId.user(runId) : `${transcriptEntryId.user(runId)}:${message.messageId}`,
+    id:
+      index === 0 && firstIsRunMessage
+        ? transcriptEntryId.user(runId)
+        : `${transcriptEntryId.user(runId)}:${message.messageId}`,
     ts: message.receivedAt,
     runId,
     message: userMessage(message),
@@ -36,7 +51,12 @@ function userEntries(runId: string, messages: InboundMessage[], firstIsRunMessag
 }
 
 /** A tool result line for the transcript. */
-export function toolResultEntry(input: ToolInput, text: string, isError: boolean, details?: unknown): MessageEntry {
+export function toolResultEntry(
+  input: ToolInput,
+  text: string,
+  isError: boolean,
+  details?: unknown,
+): MessageEntry {
   return {
     type: 'message',
     id: transcriptEntryId.toolResult(input.runId, input.step, input.toolCallId),
@@ -63,7 +83,9 @@ export function toolPolicies(): Record<string, ToolActivityPolicy> {
         startToCloseTimeoutMs: tool.policy.startToCloseTimeoutMs,
         // A tool that is not idempotent is never retried once it started.
         maximumAttempts: tool.policy.idempotent ? tool.policy.maximumAttempts : 1,
-        ...(tool.policy.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: tool.policy.heartbeatTimeoutMs } : {}),
+        ...(tool.policy.heartbeatTimeoutMs !== undefined
+          ? { heartbeatTimeoutMs: tool.policy.heartbeatTimeoutMs }
+          : {}),
       },
     ]),
   );
@@ -79,9 +101,19 @@ export function createTurnActivities({ store, bus }: TurnActivityDeps) {
     },
 
     /** Resolve the session, record the user message(s), announce the run. */
-    async 'turn.prepare'(input: { sessionKey: string; runId: string; turnId: string; messages: InboundMessage[] }): Promise<PreparedTurn> {
-      const session = await store.ensure(input.sessionKey, { channel: input.messages[0]?.channel ?? 'unknown' });
-      await store.append({ sessionId: session.sessionId, sessionKey: input.sessionKey }, userEntries(input.runId, input.messages, true));
+    async 'turn.prepare'(input: {
+      sessionKey: string;
+      runId: string;
+      turnId: string;
+      messages: InboundMessage[];
+    }): Promise<PreparedTurn> {
+      const session = await store.ensure(input.sessionKey, {
+        channel: input.messages[0]?.channel ?? 'unknown',
+      });
+      await store.append(
+        { sessionId: session.sessionId, sessionKey: input.sessionKey },
+        userEntries(input.runId, input.messages, true),
+      );
       publishPart(bus, input, { type: 'run-start', startedAt: Date.now() });
       return {
         sessionId: session.sessionId,
@@ -90,18 +122,40 @@ export function createTurnActivities({ store, bus }: TurnActivityDeps) {
     },
 
     /** Record messages steered into a running turn, before its next LLM call. */
-    async 'turn.appendMessages'(input: TurnRef & { step: number; messages: InboundMessage[] }): Promise<void> {
-      await store.append({ sessionId: input.sessionId, sessionKey: input.sessionKey }, userEntries(input.runId, input.messages, false));
+    async 'turn.appendMessages'(
+      input: TurnRef & { step: number; messages: InboundMessage[] },
+    ): Promise<void> {
+      await store.append(
+        { sessionId: input.sessionId, sessionKey: input.sessionKey },
+        userEntries(input.runId, input.messages, false),
+      );
     },
 
     /**
      * Record a tool result the workflow produced itself (an unknown tool, a tool that failed
      * past its retries, a workflow tool such as sessions_spawn) and tell clients.
      */
-    async 'turn.recordToolResult'(input: ToolInput & { text: string; isError: boolean }): Promise<ToolOutput> {
-      await store.append({ sessionId: input.sessionId, sessionKey: input.sessionKey }, [toolResultEntry(input, input.text, input.isError)]);
-      publishPart(bus, input, { type: 'tool-start', step: input.step, toolCallId: input.toolCallId, name: input.name, args: input.args });
-      publishPart(bus, input, { type: 'tool-result', step: input.step, toolCallId: input.toolCallId, name: input.name, result: { text: input.text }, isError: input.isError });
+    async 'turn.recordToolResult'(
+      input: ToolInput & { text: string; isError: boolean },
+    ): Promise<ToolOutput> {
+      await store.append({ sessionId: input.sessionId, sessionKey: input.sessionKey }, [
+        toolResultEntry(input, input.text, input.isError),
+      ]);
+      publishPart(bus, input, {
+        type: 'tool-start',
+        step: input.step,
+        toolCallId: input.toolCallId,
+        name: input.name,
+        args: input.args,
+      });
+      publishPart(bus, input, {
+        type: 'tool-result',
+        step: input.step,
+        toolCallId: input.toolCallId,
+        name: input.name,
+        result: { text: input.text },
+        isError: input.isError,
+      });
       return { isError: input.isError, text: input.text };
     },
 
@@ -112,12 +166,21 @@ export function createTurnActivities({ store, bus }: TurnActivityDeps) {
     },
 
     /** Validate a workflow tool's arguments with its schema (workflow code cannot run zod). */
-    async 'tools.validate'(input: { name: string; args: Record<string, unknown> }): Promise<{ ok: true; args: Record<string, unknown> } | { ok: false; text: string }> {
+    'tools.validate'(input: {
+      name: string;
+      args: Record<string, unknown>;
+    }): Promise<{ ok: true; args: Record<string, unknown> } | { ok: false; text: string }> {
       const tool = tools.find((candidate) => candidate.name === input.name);
-      if (!tool) return { ok: false, text: `Unknown tool "${input.name}".` };
+      if (!tool) return Promise.resolve({ ok: false, text: `Unknown tool "${input.name}".` });
       const parsed = tool.inputSchema.safeParse(input.args ?? {});
-      if (parsed.success) return { ok: true, args: parsed.data as Record<string, unknown> };
-      return { ok: false, text: `Invalid arguments for ${input.name}:\n${parsed.error.issues.map((issue) => `- ${issue.path.join('.') || '(arguments)'}: ${issue.message}`).join('\n')}` };
+      if (parsed.success) return Promise.resolve({ ok: true, args: parsed.data });
+      const issues = parsed.error.issues.map(
+        (issue) => `- ${issue.path.join('.') || '(arguments)'}: ${issue.message}`,
+      );
+      return Promise.resolve({
+        ok: false,
+        text: `Invalid arguments for ${input.name}:\n${issues.join('\n')}`,
+      });
     },
 
     /** Record how the turn ended, update the session's token counts, announce the end. */
@@ -128,7 +191,12 @@ export function createTurnActivities({ store, bus }: TurnActivityDeps) {
       if (input.status === 'ok' && input.stepLimit !== undefined) {
         final = {
           role: 'assistant',
-          content: [{ type: 'text', text: `I stopped after ${input.stepLimit} steps: that is the step limit for one turn (agent.maxSteps). Tell me to continue if you want me to go on.` }],
+          content: [
+            {
+              type: 'text',
+              text: `I stopped after ${input.stepLimit} steps: that is the step limit for one turn (agent.maxSteps). Tell me to continue if you want me to go on.`,
+            },
+          ],
           api: input.last?.api ?? 'openai-completions',
           provider: 'clawdbot',
           model: input.last?.model ?? 'step-limit',
@@ -136,18 +204,44 @@ export function createTurnActivities({ store, bus }: TurnActivityDeps) {
           stopReason: 'length',
           timestamp: Date.now(),
         };
-        await store.append(session, [{ type: 'message', id: `${input.runId}:step-limit`, runId: input.runId, message: final }]);
-        publishPart(bus, input, { type: 'message-final', step: input.stepLimit + 1, message: final });
+        await store.append(session, [
+          { type: 'message', id: `${input.runId}:step-limit`, runId: input.runId, message: final },
+        ]);
+        publishPart(bus, input, {
+          type: 'message-final',
+          step: input.stepLimit + 1,
+          message: final,
+        });
       } else if (input.status === 'aborted') {
-        await store.append(session, [{ type: 'abort', id: transcriptEntryId.abort(input.runId), runId: input.runId, reason: 'aborted by the user' }]);
+        await store.append(session, [
+          {
+            type: 'abort',
+            id: transcriptEntryId.abort(input.runId),
+            runId: input.runId,
+            reason: 'aborted by the user',
+          },
+        ]);
       } else if (input.status === 'error') {
-        await store.append(session, [{ type: 'error', id: transcriptEntryId.error(input.runId), runId: input.runId, message: input.errorMessage ?? 'unknown error' }]);
+        await store.append(session, [
+          {
+            type: 'error',
+            id: transcriptEntryId.error(input.runId),
+            runId: input.runId,
+            message: input.errorMessage ?? 'unknown error',
+          },
+        ]);
       }
       await store.touch(input.sessionKey, {
         sessionId,
-        tokens: { input: input.usage.input, output: input.usage.output, total: input.usage.totalTokens },
+        tokens: {
+          input: input.usage.input,
+          output: input.usage.output,
+          total: input.usage.totalTokens,
+        },
       });
-      const text = final ? final.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('') : '';
+      const text = final
+        ? final.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('')
+        : '';
       publishPart(bus, input, {
         type: 'run-finish',
         endedAt: Date.now(),

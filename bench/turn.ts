@@ -40,7 +40,10 @@ const server = await startDevServer({
 });
 writeFileSync(
   join(dir, 'clawdbot.json'),
-  JSON.stringify({ agent: { model: 'openai/fake-model' }, providers: { openai: { apiKey: 'bench', baseUrl: llm.openaiBaseUrl } } }),
+  JSON.stringify({
+    agent: { model: 'openai/fake-model' },
+    providers: { openai: { apiKey: 'bench', baseUrl: llm.openaiBaseUrl } },
+  }),
 );
 const paths = statePaths(dir);
 const { config } = loadConfig(paths.configFile, {});
@@ -56,7 +59,11 @@ const worker = await startWorker({
   activities: createActivities({ config, paths, logger, store, bus }),
   logger,
 });
-const agent = createTemporalAgentService({ client: new Client({ connection }), config: () => config, store });
+const agent = createTemporalAgentService({
+  client: new Client({ connection }),
+  config: () => config,
+  store,
+});
 
 // One turn: TOOL directive → the fake calls read_file, then answers "DONE <result>".
 async function durableTurn(sessionKey: string, index: number) {
@@ -67,7 +74,8 @@ async function durableTurn(sessionKey: string, index: number) {
   const done = new Promise<void>((resolve) => {
     const unsubscribe = bus.subscribe((event: RunEvent) => {
       if (event.runId !== runId) return;
-      if (event.part.type === 'text-delta' && firstDelta === 0) firstDelta = performance.now() - started;
+      if (event.part.type === 'text-delta' && firstDelta === 0)
+        firstDelta = performance.now() - started;
       if (event.part.type === 'run-finish') {
         finished = performance.now() - started;
         unsubscribe();
@@ -75,7 +83,12 @@ async function durableTurn(sessionKey: string, index: number) {
       }
     });
   });
-  await agent.send(sessionKey, { messageId: runId, text: 'TOOL read_file {"path":"note.txt"}', channel: 'bench', receivedAt: Date.now() });
+  await agent.send(sessionKey, {
+    messageId: runId,
+    text: 'TOOL read_file {"path":"note.txt"}',
+    channel: 'bench',
+    receivedAt: Date.now(),
+  });
   await done;
   return { firstDelta, finished };
 }
@@ -94,13 +107,23 @@ async function directCalls() {
     stream: true,
     messages: [
       { role: 'user', content: 'TOOL read_file {"path":"note.txt"}' },
-      { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'read_file', arguments: '{"path":"note.txt"}' } }] },
+      {
+        role: 'assistant',
+        tool_calls: [
+          {
+            id: 'c1',
+            type: 'function',
+            function: { name: 'read_file', arguments: '{"path":"note.txt"}' },
+          },
+        ],
+      },
       { role: 'tool', tool_call_id: 'c1', content: 'bench note' },
     ],
   });
   let firstDelta = 0;
   for await (const chunk of second) {
-    if (firstDelta === 0 && chunk.choices[0]?.delta.content) firstDelta = performance.now() - started;
+    if (firstDelta === 0 && chunk.choices[0]?.delta.content)
+      firstDelta = performance.now() - started;
   }
   return { firstDelta, finished: performance.now() - started };
 }
@@ -110,18 +133,23 @@ for (let i = 0; i < warmup; i++) await durableTurn(`agent:main:bench-${i % sessi
 const durable: { firstDelta: number; finished: number }[] = [];
 const cpuBefore = process.cpuUsage();
 const wallBefore = performance.now();
-for (let i = 0; i < turns; i++) durable.push(await durableTurn(`agent:main:bench-${i % sessions}`, i));
+for (let i = 0; i < turns; i++)
+  durable.push(await durableTurn(`agent:main:bench-${i % sessions}`, i));
 const wall = performance.now() - wallBefore;
 const cpu = process.cpuUsage(cpuBefore);
 const direct: { firstDelta: number; finished: number }[] = [];
 for (let i = 0; i < turns; i++) direct.push(await directCalls());
 
-console.log(`one-tool turn (LLM → read_file → LLM), ${turns} sequential turns over ${sessions} warm sessions, scripted LLM answering at once`);
+console.log(
+  `one-tool turn (LLM → read_file → LLM), ${turns} sequential turns over ${sessions} warm sessions, scripted LLM answering at once`,
+);
 console.log(`  durable turn, first text delta: ${summary(durable.map((d) => d.firstDelta))}`);
 console.log(`  durable turn, complete:         ${summary(durable.map((d) => d.finished))}`);
 console.log(`  direct LLM calls, first delta:  ${summary(direct.map((d) => d.firstDelta))}`);
 console.log(`  direct LLM calls, complete:     ${summary(direct.map((d) => d.finished))}`);
-console.log(`  sequential throughput: ${(turns / (wall / 1000)).toFixed(1)} turns/s; worker process CPU ${((cpu.user + cpu.system) / 1000 / turns).toFixed(1)} ms per turn`);
+console.log(
+  `  sequential throughput: ${(turns / (wall / 1000)).toFixed(1)} turns/s; worker process CPU ${((cpu.user + cpu.system) / 1000 / turns).toFixed(1)} ms per turn`,
+);
 
 await worker.stop();
 await connection.close();

@@ -33,7 +33,10 @@ export function buildProgram(): Command {
     .description(
       'run a worker only, against --temporal-address (default: the local embedded server)',
     )
-    .option('--gateway-url <url>', 'where to send progress events (default ws://127.0.0.1:18789/internal/events)')
+    .option(
+      '--gateway-url <url>',
+      'where to send progress events (default ws://127.0.0.1:18789/internal/events)',
+    )
     .action(async (flags: Parameters<typeof runForeground>[0]) =>
       runForeground({ ...flags, worker: true }, false),
     );

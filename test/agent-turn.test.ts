@@ -11,7 +11,10 @@ import { startFakeLlmServer, type FakeLlmServer } from './fakes/llm-server.js';
 import { startAgentHarness, type AgentHarness } from './helpers/agent-harness.js';
 
 let llm: FakeLlmServer;
-const replayable: { workflowId: string; history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> }[] = [];
+const replayable: {
+  workflowId: string;
+  history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+}[] = [];
 
 /** Keep a workflow's history (fetched now, while its client is open) for the replay test. */
 async function record(handle: WorkflowHandle): Promise<void> {
@@ -29,7 +32,9 @@ function shape(entries: TranscriptEntry[]): string[] {
     if (entry.type !== 'message') return entry.type;
     const message = entry.message;
     if (message.role === 'assistant') {
-      const calls = message.content.filter((block) => block.type === 'toolCall').map((block) => (block.type === 'toolCall' ? block.name : ''));
+      const calls = message.content
+        .filter((block) => block.type === 'toolCall')
+        .map((block) => (block.type === 'toolCall' ? block.name : ''));
       return calls.length > 0 ? `assistant→${calls.join(',')}` : 'assistant';
     }
     return message.role;
@@ -40,37 +45,74 @@ for (const provider of ['anthropic', 'openai'] as const) {
   describe(`a full turn with two tool calls (${provider})`, () => {
     let harness: AgentHarness;
     beforeAll(async () => {
-      harness = await startAgentHarness({ temporalAddress: inject('temporalAddress'), llm, provider });
+      harness = await startAgentHarness({
+        temporalAddress: inject('temporalAddress'),
+        llm,
+        provider,
+      });
     });
     afterAll(() => harness.close());
 
     it('writes a file, reads it back, answers; streams in order; transcript exact', async () => {
       const marker = `note-${provider}`;
       llm.scriptFor(marker, [
-        { kind: 'tool_calls', calls: [{ id: 'call_w', name: 'write_file', arguments: { path: 'notes/today.txt', content: `hello ${marker}` } }] },
-        { kind: 'tool_calls', calls: [{ id: 'call_r', name: 'read_file', arguments: { path: 'notes/today.txt' } }] },
+        {
+          kind: 'tool_calls',
+          calls: [
+            {
+              id: 'call_w',
+              name: 'write_file',
+              arguments: { path: 'notes/today.txt', content: `hello ${marker}` },
+            },
+          ],
+        },
+        {
+          kind: 'tool_calls',
+          calls: [{ id: 'call_r', name: 'read_file', arguments: { path: 'notes/today.txt' } }],
+        },
         { kind: 'text', text: `The file says hello ${marker}, all done.`, chunks: 5 },
       ]);
       const sessionKey = `agent:main:two-tools-${provider}`;
       const runId = await harness.send(sessionKey, `please save a ${marker}`);
       const outcome = await harness.wait(runId, sessionKey);
-      expect(outcome).toMatchObject({ status: 'ok', text: `The file says hello ${marker}, all done.` });
-      expect(readFileSync(join(harness.paths.workspaceDir, 'notes/today.txt'), 'utf8')).toBe(`hello ${marker}`);
+      expect(outcome).toMatchObject({
+        status: 'ok',
+        text: `The file says hello ${marker}, all done.`,
+      });
+      expect(readFileSync(join(harness.paths.workspaceDir, 'notes/today.txt'), 'utf8')).toBe(
+        `hello ${marker}`,
+      );
 
       const parts = harness.eventsOf(runId);
       const types = parts.map((part) => part.type);
       expect(types[0]).toBe('run-start');
       expect(types.at(-1)).toBe('run-finish');
       expect(types.filter((type) => type === 'tool-start')).toHaveLength(2);
-      const deltas = parts.flatMap((part) => (part.type === 'text-delta' && part.step === 3 ? [part] : []));
+      const deltas = parts.flatMap((part) =>
+        part.type === 'text-delta' && part.step === 3 ? [part] : [],
+      );
       expect(deltas.length).toBe(5);
-      expect(deltas.map((part) => part.delta).join('')).toBe(`The file says hello ${marker}, all done.`);
+      expect(deltas.map((part) => part.delta).join('')).toBe(
+        `The file says hello ${marker}, all done.`,
+      );
       expect(deltas.at(-1)!.text).toBe(`The file says hello ${marker}, all done.`);
 
       const transcript = await harness.transcript(sessionKey);
-      expect(shape(transcript)).toEqual(['session', 'user', 'assistant→write_file', 'toolResult', 'assistant→read_file', 'toolResult', 'assistant']);
+      expect(shape(transcript)).toEqual([
+        'session',
+        'user',
+        'assistant→write_file',
+        'toolResult',
+        'assistant→read_file',
+        'toolResult',
+        'assistant',
+      ]);
       const readResult = transcript[5]!;
-      expect(readResult.type === 'message' && readResult.message.role === 'toolResult' && readResult.message.content[0]!.text).toContain(`hello ${marker}`);
+      expect(
+        readResult.type === 'message' &&
+          readResult.message.role === 'toolResult' &&
+          readResult.message.content[0]!.text,
+      ).toContain(`hello ${marker}`);
       await record(harness.client.workflow.getHandle(turnWorkflowId(sessionKey, runId)));
     });
   });
@@ -79,37 +121,67 @@ for (const provider of ['anthropic', 'openai'] as const) {
 describe('session ordering and de-duplication', () => {
   let harness: AgentHarness;
   beforeAll(async () => {
-    harness = await startAgentHarness({ temporalAddress: inject('temporalAddress'), llm, provider: 'openai' });
+    harness = await startAgentHarness({
+      temporalAddress: inject('temporalAddress'),
+      llm,
+      provider: 'openai',
+    });
   });
   afterAll(() => harness.close());
 
   it('runs two messages sent at once one after the other', async () => {
     const sessionKey = 'agent:main:ordering';
-    llm.scriptFor('first-slow', [{ kind: 'slow', text: 'one two three four five six', chunkDelayMs: 50 }]);
-    const [first, second] = await Promise.all([harness.send(sessionKey, 'first-slow'), harness.send(sessionKey, 'second-quick')]);
-    const [a, b] = await Promise.all([harness.wait(first, sessionKey), harness.wait(second, sessionKey)]);
+    llm.scriptFor('first-slow', [
+      { kind: 'slow', text: 'one two three four five six', chunkDelayMs: 50 },
+    ]);
+    const [first, second] = await Promise.all([
+      harness.send(sessionKey, 'first-slow'),
+      harness.send(sessionKey, 'second-quick'),
+    ]);
+    const [a, b] = await Promise.all([
+      harness.wait(first, sessionKey),
+      harness.wait(second, sessionKey),
+    ]);
     expect(a.status).toBe('ok');
     expect(b).toMatchObject({ status: 'ok', text: 'echo: second-quick' });
     // Whichever signal reached Temporal first runs first; the other starts only after it ended.
-    const index = (runId: string, type: string) => harness.events.findIndex((event) => event.runId === runId && event.part.type === type);
-    const [earlier, later] = index(first, 'run-start') < index(second, 'run-start') ? [first, second] : [second, first];
+    const index = (runId: string, type: string) =>
+      harness.events.findIndex((event) => event.runId === runId && event.part.type === type);
+    const [earlier, later] =
+      index(first, 'run-start') < index(second, 'run-start') ? [first, second] : [second, first];
     expect(index(earlier, 'run-finish')).toBeGreaterThan(index(earlier, 'run-start'));
     expect(index(later, 'run-start')).toBeGreaterThan(index(earlier, 'run-finish'));
-    expect(shape(await harness.transcript(sessionKey))).toEqual(['session', 'user', 'assistant', 'user', 'assistant']);
+    expect(shape(await harness.transcript(sessionKey))).toEqual([
+      'session',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
     await record(harness.client.workflow.getHandle(turnWorkflowId(sessionKey, first)));
   });
 
   it('runs one turn for the same message id sent three times', async () => {
     const sessionKey = 'agent:main:dedup';
     const before = llm.requests.length;
-    const ids = await Promise.all([1, 2, 3].map(() => harness.send(sessionKey, 'only once please', 'dup-1')));
+    const ids = await Promise.all(
+      [1, 2, 3].map(() => harness.send(sessionKey, 'only once please', 'dup-1')),
+    );
     expect(new Set(ids)).toEqual(new Set(['dup-1']));
     expect((await harness.wait('dup-1', sessionKey)).status).toBe('ok');
     await harness.send(sessionKey, 'only once please', 'dup-1'); // and again after it finished
     const after = await harness.send(sessionKey, 'a later message');
     await harness.wait(after, sessionKey);
-    expect(llm.requests.slice(before).filter((request) => request.userText === 'only once please')).toHaveLength(1);
-    expect(shape(await harness.transcript(sessionKey))).toEqual(['session', 'user', 'assistant', 'user', 'assistant']);
+    expect(
+      llm.requests.slice(before).filter((request) => request.userText === 'only once please'),
+    ).toHaveLength(1);
+    expect(shape(await harness.transcript(sessionKey))).toEqual([
+      'session',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
     // The session workflow's own history (signals, children, de-duplication) must replay too.
     await record(harness.client.workflow.getHandle(sessionWorkflowId(sessionKey)));
   });
@@ -118,7 +190,11 @@ describe('session ordering and de-duplication', () => {
 describe('LLM failures and abort', () => {
   let harness: AgentHarness;
   beforeAll(async () => {
-    harness = await startAgentHarness({ temporalAddress: inject('temporalAddress'), llm, provider: 'anthropic' });
+    harness = await startAgentHarness({
+      temporalAddress: inject('temporalAddress'),
+      llm,
+      provider: 'anthropic',
+    });
   });
   afterAll(() => harness.close());
 
@@ -128,7 +204,9 @@ describe('LLM failures and abort', () => {
     const runId = await harness.send(sessionKey, 'rate-limited hello');
     const outcome = await harness.wait(runId, sessionKey);
     expect(outcome).toMatchObject({ status: 'ok', text: 'echo: rate-limited hello' });
-    expect(llm.requests.filter((request) => request.userText === 'rate-limited hello')).toHaveLength(2);
+    expect(
+      llm.requests.filter((request) => request.userText === 'rate-limited hello'),
+    ).toHaveLength(2);
     expect(harness.eventsOf(runId).some((part) => part.type === 'stream-retry')).toBe(true);
   });
 
@@ -145,9 +223,17 @@ describe('LLM failures and abort', () => {
 
   it('aborts a turn mid-stream; the session moves on', async () => {
     const sessionKey = 'agent:main:abort';
-    llm.scriptFor('endless', [{ kind: 'slow', text: Array.from({ length: 200 }, (_, i) => `w${i}`).join(' '), chunkDelayMs: 100 }]);
+    llm.scriptFor('endless', [
+      {
+        kind: 'slow',
+        text: Array.from({ length: 200 }, (_, i) => `w${i}`).join(' '),
+        chunkDelayMs: 100,
+      },
+    ]);
     const runId = await harness.send(sessionKey, 'endless story');
-    await harness.waitForEvent((event) => event.runId === runId && event.part.type === 'text-delta');
+    await harness.waitForEvent(
+      (event) => event.runId === runId && event.part.type === 'text-delta',
+    );
     const result = await harness.agent.abort(sessionKey);
     expect(result).toEqual({ aborted: true, runIds: [runId] });
     const outcome = await harness.wait(runId, sessionKey);
@@ -157,7 +243,13 @@ describe('LLM failures and abort', () => {
     const answer = await harness.wait(next, sessionKey);
     // The aborted message stays in the context (Anthropic merges the two user messages).
     expect(answer).toMatchObject({ status: 'ok', text: 'echo: endless story\nare you there' });
-    expect(shape(await harness.transcript(sessionKey))).toEqual(['session', 'user', 'abort', 'user', 'assistant']);
+    expect(shape(await harness.transcript(sessionKey))).toEqual([
+      'session',
+      'user',
+      'abort',
+      'user',
+      'assistant',
+    ]);
     await record(harness.client.workflow.getHandle(turnWorkflowId(sessionKey, runId)));
   });
 });
@@ -177,7 +269,13 @@ describe('queue modes', () => {
       await harness.send(sessionKey, 'part three');
       const outcome = await harness.wait(first, sessionKey);
       expect(outcome).toMatchObject({ status: 'ok' });
-      expect(shape(await harness.transcript(sessionKey))).toEqual(['session', 'user', 'user', 'user', 'assistant']);
+      expect(shape(await harness.transcript(sessionKey))).toEqual([
+        'session',
+        'user',
+        'user',
+        'user',
+        'assistant',
+      ]);
       expect(llm.requests.filter((request) => request.userText.includes('part'))).toHaveLength(1);
       await record(harness.client.workflow.getHandle(sessionWorkflowId(sessionKey)));
     } finally {
@@ -195,16 +293,32 @@ describe('queue modes', () => {
     try {
       const sessionKey = 'agent:main:steer';
       llm.scriptFor('steer-start', [
-        { kind: 'tool_calls', calls: [{ id: 'call_sleep', name: 'bash', arguments: { command: 'sleep 1; echo slept' } }] },
+        {
+          kind: 'tool_calls',
+          calls: [
+            { id: 'call_sleep', name: 'bash', arguments: { command: 'sleep 1; echo slept' } },
+          ],
+        },
       ]);
       const runId = await harness.send(sessionKey, 'steer-start: do a slow thing');
-      await harness.waitForEvent((event) => event.runId === runId && event.part.type === 'tool-start');
+      await harness.waitForEvent(
+        (event) => event.runId === runId && event.part.type === 'tool-start',
+      );
       const steer = await harness.send(sessionKey, 'actually, also say hi');
       const outcome = await harness.wait(runId, sessionKey);
       expect(outcome.status).toBe('ok');
       // The steering message joined this turn: it got no turn of its own, and the model saw it.
-      expect(shape(await harness.transcript(sessionKey))).toEqual(['session', 'user', 'assistant→bash', 'toolResult', 'user', 'assistant']);
-      const secondCall = llm.requests.filter((request) => request.userText.includes('actually, also say hi'));
+      expect(shape(await harness.transcript(sessionKey))).toEqual([
+        'session',
+        'user',
+        'assistant→bash',
+        'toolResult',
+        'user',
+        'assistant',
+      ]);
+      const secondCall = llm.requests.filter((request) =>
+        request.userText.includes('actually, also say hi'),
+      );
       expect(secondCall).toHaveLength(1);
       expect((await harness.wait(steer, sessionKey, 1000)).status).toBe('timeout');
       await record(harness.client.workflow.getHandle(turnWorkflowId(sessionKey, runId)));
@@ -219,7 +333,8 @@ describe('replay', () => {
     expect(replayable.length).toBeGreaterThanOrEqual(5);
     const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle }, replayable)) results.push(result);
+    for await (const result of Worker.runReplayHistories({ workflowBundle }, replayable))
+      results.push(result);
     expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
   });
 });

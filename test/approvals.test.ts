@@ -21,22 +21,43 @@ afterEach(async () => {
 const approvals = { tools: ['write_file'], bashPatterns: ['^rm\\s'], timeoutMs: 60_000 };
 
 function toolResults(entries: TranscriptEntry[]) {
-  return entries.flatMap((entry) => (entry.type === 'message' && entry.message.role === 'toolResult' ? [entry.message] : []));
+  return entries.flatMap((entry) =>
+    entry.type === 'message' && entry.message.role === 'toolResult' ? [entry.message] : [],
+  );
 }
 
 describe('durable approvals', () => {
   it('an approval survives a worker restart, and the approved tool runs exactly once', async () => {
-    harness = await startAgentHarness({ temporalAddress: inject('temporalAddress'), llm, provider: 'openai', worker: 'child', config: { approvals } });
+    harness = await startAgentHarness({
+      temporalAddress: inject('temporalAddress'),
+      llm,
+      provider: 'openai',
+      worker: 'child',
+      config: { approvals },
+    });
     llm.scriptFor('needs-approval', [
-      { kind: 'tool_calls', calls: [{ id: 'call_w', name: 'write_file', arguments: { path: 'approved.txt', content: 'yes' } }] },
+      {
+        kind: 'tool_calls',
+        calls: [
+          { id: 'call_w', name: 'write_file', arguments: { path: 'approved.txt', content: 'yes' } },
+        ],
+      },
       { kind: 'text', text: 'written after approval' },
     ]);
     const sessionKey = 'agent:main:approve';
     const runId = await harness.send(sessionKey, 'needs-approval write');
-    const request = await harness.waitForEvent((event) => event.runId === runId && event.part.type === 'approval-request');
+    const request = await harness.waitForEvent(
+      (event) => event.runId === runId && event.part.type === 'approval-request',
+    );
     const approval = request.part.type === 'approval-request' ? request.part.approval : undefined;
-    expect(approval).toMatchObject({ toolName: 'write_file', args: { path: 'approved.txt', content: 'yes' }, sessionKey });
-    expect(await harness.agent.pendingApprovals()).toEqual([expect.objectContaining({ approvalId: approval!.approvalId })]);
+    expect(approval).toMatchObject({
+      toolName: 'write_file',
+      args: { path: 'approved.txt', content: 'yes' },
+      sessionKey,
+    });
+    expect(await harness.agent.pendingApprovals()).toEqual([
+      expect.objectContaining({ approvalId: approval!.approvalId }),
+    ]);
 
     harness.workerProcess!.child.kill('SIGKILL');
     await harness.workerProcess!.exited;
@@ -44,7 +65,10 @@ describe('durable approvals', () => {
     expect(existsSync(join(harness.paths.workspaceDir, 'approved.txt'))).toBe(false);
 
     expect(await harness.agent.resolveApproval(approval!.approvalId, 'approve')).toBe(true);
-    expect(await harness.wait(runId, sessionKey)).toMatchObject({ status: 'ok', text: 'written after approval' });
+    expect(await harness.wait(runId, sessionKey)).toMatchObject({
+      status: 'ok',
+      text: 'written after approval',
+    });
     expect(existsSync(join(harness.paths.workspaceDir, 'approved.txt'))).toBe(true);
     const results = toolResults(await harness.transcript(sessionKey));
     expect(results).toHaveLength(1);
@@ -53,19 +77,33 @@ describe('durable approvals', () => {
   });
 
   it('a denied call never runs and the model is told', async () => {
-    harness = await startAgentHarness({ temporalAddress: inject('temporalAddress'), llm, provider: 'anthropic', config: { approvals } });
+    harness = await startAgentHarness({
+      temporalAddress: inject('temporalAddress'),
+      llm,
+      provider: 'anthropic',
+      config: { approvals },
+    });
     mkdirSync(harness.paths.workspaceDir, { recursive: true });
     writeFileSync(join(harness.paths.workspaceDir, 'keep.txt'), 'precious');
     llm.scriptFor('dangerous', [
-      { kind: 'tool_calls', calls: [{ id: 'call_rm', name: 'bash', arguments: { command: 'rm keep.txt' } }] },
+      {
+        kind: 'tool_calls',
+        calls: [{ id: 'call_rm', name: 'bash', arguments: { command: 'rm keep.txt' } }],
+      },
       { kind: 'text', text: 'understood, not deleted' },
     ]);
     const sessionKey = 'agent:main:deny';
     const runId = await harness.send(sessionKey, 'dangerous delete');
-    const request = await harness.waitForEvent((event) => event.runId === runId && event.part.type === 'approval-request');
-    const approvalId = request.part.type === 'approval-request' ? request.part.approval.approvalId : '';
+    const request = await harness.waitForEvent(
+      (event) => event.runId === runId && event.part.type === 'approval-request',
+    );
+    const approvalId =
+      request.part.type === 'approval-request' ? request.part.approval.approvalId : '';
     expect(await harness.agent.resolveApproval(approvalId, 'deny', 'not today')).toBe(true);
-    expect(await harness.wait(runId, sessionKey)).toMatchObject({ status: 'ok', text: 'understood, not deleted' });
+    expect(await harness.wait(runId, sessionKey)).toMatchObject({
+      status: 'ok',
+      text: 'understood, not deleted',
+    });
     expect(existsSync(join(harness.paths.workspaceDir, 'keep.txt'))).toBe(true);
     const [result] = toolResults(await harness.transcript(sessionKey));
     expect(result).toMatchObject({ isError: true, toolName: 'bash' });
@@ -80,8 +118,14 @@ describe('durable approvals', () => {
       config: { approvals: { ...approvals, timeoutMs: 1500 } },
     });
     llm.scriptFor('ignored', [
-      { kind: 'tool_calls', calls: [{ id: 'call_ls', name: 'bash', arguments: { command: 'echo harmless' } }] },
-      { kind: 'tool_calls', calls: [{ id: 'call_rm2', name: 'bash', arguments: { command: 'rm -f nothing' } }] },
+      {
+        kind: 'tool_calls',
+        calls: [{ id: 'call_ls', name: 'bash', arguments: { command: 'echo harmless' } }],
+      },
+      {
+        kind: 'tool_calls',
+        calls: [{ id: 'call_rm2', name: 'bash', arguments: { command: 'rm -f nothing' } }],
+      },
       { kind: 'text', text: 'gave up' },
     ]);
     const sessionKey = 'agent:main:timeout';
@@ -90,6 +134,8 @@ describe('durable approvals', () => {
     const [harmless, denied] = toolResults(await harness.transcript(sessionKey));
     expect(harmless).toMatchObject({ isError: false });
     expect(denied!.content[0]!.text).toContain('no decision within 2 s');
-    expect(harness.eventsOf(runId).filter((part) => part.type === 'approval-request')).toHaveLength(1);
+    expect(harness.eventsOf(runId).filter((part) => part.type === 'approval-request')).toHaveLength(
+      1,
+    );
   });
 });

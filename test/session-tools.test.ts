@@ -36,53 +36,116 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_00
 
 describe('sessions tools', () => {
   it('sessions_send runs a turn in another session and returns its reply; sessions_history and sessions_list read the store', async () => {
-    harness = await startAgentHarness({ temporalAddress: inject('temporalAddress'), llm, provider: 'openai' });
+    harness = await startAgentHarness({
+      temporalAddress: inject('temporalAddress'),
+      llm,
+      provider: 'openai',
+    });
     llm.scriptFor('ask-the-other', [
-      { kind: 'tool_calls', calls: [{ id: 'call_send', name: 'sessions_send', arguments: { sessionKey: 'agent:main:other', message: 'ping-other' } }] },
-      { kind: 'tool_calls', calls: [{ id: 'call_hist', name: 'sessions_history', arguments: { sessionKey: 'agent:main:other', limit: 5 } }] },
+      {
+        kind: 'tool_calls',
+        calls: [
+          {
+            id: 'call_send',
+            name: 'sessions_send',
+            arguments: { sessionKey: 'agent:main:other', message: 'ping-other' },
+          },
+        ],
+      },
+      {
+        kind: 'tool_calls',
+        calls: [
+          {
+            id: 'call_hist',
+            name: 'sessions_history',
+            arguments: { sessionKey: 'agent:main:other', limit: 5 },
+          },
+        ],
+      },
       { kind: 'tool_calls', calls: [{ id: 'call_list', name: 'sessions_list', arguments: {} }] },
       { kind: 'text', text: 'asked and read' },
     ]);
     const sessionKey = 'agent:main:asker';
     const runId = await harness.send(sessionKey, 'ask-the-other session');
-    expect(await harness.wait(runId, sessionKey)).toMatchObject({ status: 'ok', text: 'asked and read' });
+    expect(await harness.wait(runId, sessionKey)).toMatchObject({
+      status: 'ok',
+      text: 'asked and read',
+    });
     const results = texts(await harness.transcript(sessionKey), 'toolResult');
     expect(results[0]).toBe('echo: ping-other');
     expect(results[1]).toContain('user: ping-other');
     expect(results[1]).toContain('assistant: echo: ping-other');
     expect(results[2]).toContain('agent:main:other');
     expect(results[2]).toContain('agent:main:asker');
-    expect(texts(await harness.transcript('agent:main:other'), 'assistant')).toEqual(['echo: ping-other']);
+    expect(texts(await harness.transcript('agent:main:other'), 'assistant')).toEqual([
+      'echo: ping-other',
+    ]);
   });
 
   it('sessions_send refuses its own session instead of deadlocking', async () => {
-    harness = await startAgentHarness({ temporalAddress: inject('temporalAddress'), llm, provider: 'anthropic' });
+    harness = await startAgentHarness({
+      temporalAddress: inject('temporalAddress'),
+      llm,
+      provider: 'anthropic',
+    });
     llm.scriptFor('self-send', [
-      { kind: 'tool_calls', calls: [{ id: 'call_self', name: 'sessions_send', arguments: { sessionKey: 'agent:main:selfish', message: 'hi me' } }] },
+      {
+        kind: 'tool_calls',
+        calls: [
+          {
+            id: 'call_self',
+            name: 'sessions_send',
+            arguments: { sessionKey: 'agent:main:selfish', message: 'hi me' },
+          },
+        ],
+      },
       { kind: 'text', text: 'ok' },
     ]);
     const runId = await harness.send('agent:main:selfish', 'self-send test');
     expect((await harness.wait(runId, 'agent:main:selfish')).status).toBe('ok');
-    expect(texts(await harness.transcript('agent:main:selfish'), 'toolResult')[0]).toContain('cannot target the current session');
+    expect(texts(await harness.transcript('agent:main:selfish'), 'toolResult')[0]).toContain(
+      'cannot target the current session',
+    );
   });
 });
 
 describe('sessions_spawn', () => {
   it('runs a sub-agent as a child workflow whose result arrives back in the parent, across a worker restart', async () => {
-    harness = await startAgentHarness({ temporalAddress: inject('temporalAddress'), llm, provider: 'openai', worker: 'child' });
+    harness = await startAgentHarness({
+      temporalAddress: inject('temporalAddress'),
+      llm,
+      provider: 'openai',
+      worker: 'child',
+    });
     llm.scriptFor('spawn-a-helper', [
-      { kind: 'tool_calls', calls: [{ id: 'call_spawn', name: 'sessions_spawn', arguments: { task: 'child-job: count slowly', label: 'counter' } }] },
+      {
+        kind: 'tool_calls',
+        calls: [
+          {
+            id: 'call_spawn',
+            name: 'sessions_spawn',
+            arguments: { task: 'child-job: count slowly', label: 'counter' },
+          },
+        ],
+      },
       { kind: 'text', text: 'I started a helper.' },
     ]);
-    llm.scriptFor('child-job', [{ kind: 'slow', text: 'one two three four five six seven eight nine ten', chunkDelayMs: 300 }]);
+    llm.scriptFor('child-job', [
+      { kind: 'slow', text: 'one two three four five six seven eight nine ten', chunkDelayMs: 300 },
+    ]);
     const parentKey = 'agent:main:parent';
     const runId = await harness.send(parentKey, 'spawn-a-helper please');
-    expect(await harness.wait(runId, parentKey, 60_000)).toMatchObject({ status: 'ok', text: 'I started a helper.' });
+    expect(await harness.wait(runId, parentKey, 60_000)).toMatchObject({
+      status: 'ok',
+      text: 'I started a helper.',
+    });
     const spawnResult = texts(await harness.transcript(parentKey), 'toolResult')[0]!;
     const childKey = /session (agent:main:subagent:\S+)\./.exec(spawnResult)?.[1];
     expect(childKey).toBeDefined();
     const children = await harness.agent.listSubagents(parentKey);
-    expect(children).toEqual([expect.objectContaining({ sessionKey: childKey, label: 'counter', status: 'running' })]);
+    expect(children).toEqual([
+      expect.objectContaining({ sessionKey: childKey, label: 'counter', status: 'running' }),
+    ]);
 
     // The parent's worker dies while the sub-agent works; a new one picks everything up.
     harness.workerProcess!.child.kill('SIGKILL');
@@ -94,7 +157,9 @@ describe('sessions_spawn', () => {
       return users.find((text) => text.startsWith('[Sub-agent "counter" finished]'));
     }, 90_000);
     // Either the first attempt finished, or the retried one (the fake's default reply) did.
-    expect(delivered).toMatch(/one two three four five six seven eight nine ten|echo: child-job: count slowly/);
+    expect(delivered).toMatch(
+      /one two three four five six seven eight nine ten|echo: child-job: count slowly/,
+    );
     // The delivery is a message: the parent agent answers it in a turn of its own.
     await waitFor(async () => {
       const replies = texts(await harness!.transcript(parentKey), 'assistant');
@@ -105,12 +170,31 @@ describe('sessions_spawn', () => {
   });
 
   it('a sub-agent can be stopped; the parent is told', async () => {
-    harness = await startAgentHarness({ temporalAddress: inject('temporalAddress'), llm, provider: 'anthropic' });
+    harness = await startAgentHarness({
+      temporalAddress: inject('temporalAddress'),
+      llm,
+      provider: 'anthropic',
+    });
     llm.scriptFor('spawn-a-sleeper', [
-      { kind: 'tool_calls', calls: [{ id: 'call_spawn2', name: 'sessions_spawn', arguments: { task: 'sleeper-job: take forever', label: 'sleeper' } }] },
+      {
+        kind: 'tool_calls',
+        calls: [
+          {
+            id: 'call_spawn2',
+            name: 'sessions_spawn',
+            arguments: { task: 'sleeper-job: take forever', label: 'sleeper' },
+          },
+        ],
+      },
       { kind: 'text', text: 'spawned' },
     ]);
-    llm.scriptFor('sleeper-job', [{ kind: 'slow', text: Array.from({ length: 300 }, (_, i) => `z${i}`).join(' '), chunkDelayMs: 100 }]);
+    llm.scriptFor('sleeper-job', [
+      {
+        kind: 'slow',
+        text: Array.from({ length: 300 }, (_, i) => `z${i}`).join(' '),
+        chunkDelayMs: 100,
+      },
+    ]);
     const parentKey = 'agent:main:stopper';
     const runId = await harness.send(parentKey, 'spawn-a-sleeper');
     await harness.wait(runId, parentKey);
@@ -120,7 +204,9 @@ describe('sessions_spawn', () => {
     });
     expect(await harness.agent.abort(child!.sessionKey)).toMatchObject({ aborted: true });
     const notice = await waitFor(async () =>
-      texts(await harness!.transcript(parentKey), 'user').find((text) => text.startsWith('[Sub-agent "sleeper" was stopped]')),
+      texts(await harness!.transcript(parentKey), 'user').find((text) =>
+        text.startsWith('[Sub-agent "sleeper" was stopped]'),
+      ),
     );
     expect(notice).toBeDefined();
   });

@@ -90,8 +90,9 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
       return { applied: true };
     },
     {
-      validator: (decision) => {
-        if (!pending.has(decision.approvalId)) throw new Error(`no pending approval ${decision.approvalId}`);
+      validator: (decision: ApprovalDecision) => {
+        if (!pending.has(decision.approvalId))
+          throw new Error(`no pending approval ${decision.approvalId}`);
       },
     },
   );
@@ -118,10 +119,19 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
     pending.delete(approvalId);
     const decision = decided
       ? decisions.get(approvalId)!
-      : { approvalId, decision: 'deny' as const, reason: `no decision within ${Math.round(timeoutMs / 1000)} s` };
+      : {
+          approvalId,
+          decision: 'deny' as const,
+          reason: `no decision within ${Math.round(timeoutMs / 1000)} s`,
+        };
     await bookkeeping['turn.publish']({
       ...ref,
-      part: { type: 'approval-resolve', approvalId, decision: decision.decision, ...(decision.reason ? { reason: decision.reason } : {}) },
+      part: {
+        type: 'approval-resolve',
+        approvalId,
+        decision: decision.decision,
+        ...(decision.reason ? { reason: decision.reason } : {}),
+      },
     });
     return decision;
   };
@@ -134,14 +144,26 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
   let stepLimit: number | undefined;
   let step = 0;
   let ref: TurnRef | undefined;
-  const extraSystemPrompt = input.messages.map((message) => message.extraSystemPrompt).filter(Boolean).join('\n\n');
+  const extraSystemPrompt = input.messages
+    .map((message) => message.extraSystemPrompt)
+    .filter(Boolean)
+    .join('\n\n');
 
   try {
-    const prepared = await bookkeeping['turn.prepare']({ sessionKey, runId, turnId: workflowInfo().workflowId, messages: input.messages });
+    const prepared = await bookkeeping['turn.prepare']({
+      sessionKey,
+      runId,
+      turnId: workflowInfo().workflowId,
+      messages: input.messages,
+    });
     ref = { sessionKey, sessionId: prepared.sessionId, runId, turnId: workflowInfo().workflowId };
     for (;;) {
       if (steered.length > 0) {
-        await bookkeeping['turn.appendMessages']({ ...ref, step: step + 1, messages: steered.splice(0) });
+        await bookkeeping['turn.appendMessages']({
+          ...ref,
+          step: step + 1,
+          messages: steered.splice(0),
+        });
       }
       if (step >= settings.maxSteps) {
         stepLimit = settings.maxSteps;
@@ -161,7 +183,13 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
         break;
       }
       for (const call of reply.toolCalls) {
-        const toolInput = { ...ref, step, toolCallId: call.id, name: call.name, args: call.arguments };
+        const toolInput = {
+          ...ref,
+          step,
+          toolCallId: call.id,
+          name: call.name,
+          args: call.arguments,
+        };
         if (needsApproval(call, settings.approvals)) {
           const decision = await approve(ref, call);
           if (decision.decision === 'deny') {
@@ -175,14 +203,23 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
         }
         const workflowTool = workflowTools[call.name];
         if (workflowTool) {
-          const validated = await bookkeeping['tools.validate']({ name: call.name, args: call.arguments });
-          const result = validated.ok ? await workflowTool(validated.args, { ref, settings }) : { text: validated.text, isError: true };
+          const validated = await bookkeeping['tools.validate']({
+            name: call.name,
+            args: call.arguments,
+          });
+          const result = validated.ok
+            ? await workflowTool(validated.args, { ref, settings })
+            : { text: validated.text, isError: true };
           await bookkeeping['turn.recordToolResult']({ ...toolInput, ...result });
           continue;
         }
         const policy = prepared.tools[call.name];
         if (!policy) {
-          await bookkeeping['turn.recordToolResult']({ ...toolInput, isError: true, text: `Unknown tool "${call.name}". Available tools: ${Object.keys(prepared.tools).join(', ')}.` });
+          await bookkeeping['turn.recordToolResult']({
+            ...toolInput,
+            isError: true,
+            text: `Unknown tool "${call.name}". Available tools: ${Object.keys(prepared.tools).join(', ')}.`,
+          });
           continue;
         }
         try {
@@ -191,7 +228,11 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
           if (isCancellation(error)) throw error;
           // The tool failed past its retry policy (e.g. a non-idempotent command whose
           // worker died): the model is told, and the turn goes on.
-          await bookkeeping['turn.recordToolResult']({ ...toolInput, isError: true, text: `Tool ${call.name} failed: ${failureText(error)}` });
+          await bookkeeping['turn.recordToolResult']({
+            ...toolInput,
+            isError: true,
+            text: `Tool ${call.name} failed: ${failureText(error)}`,
+          });
         }
       }
     }
@@ -217,5 +258,12 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
       ...(last ? { last } : {}),
     });
   const finished = await CancellationScope.nonCancellable(finish);
-  return { runId, status, text: finished.text, steps: step, usage, ...(errorMessage !== undefined ? { errorMessage } : {}) };
+  return {
+    runId,
+    status,
+    text: finished.text,
+    steps: step,
+    usage,
+    ...(errorMessage !== undefined ? { errorMessage } : {}),
+  };
 }

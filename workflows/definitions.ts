@@ -1,5 +1,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ApprovalDecision, InboundMessage, PendingApproval, SessionEnvelope, SessionState } from './types.js';
+import type {
+  ApprovalDecision,
+  InboundMessage,
+  PendingApproval,
+  SessionEnvelope,
+  SessionState,
+} from './types.js';
 
 /** A new message for a session (sent with signal-with-start). */
 export const messageSignal = defineSignal<[SessionEnvelope]>('message');
@@ -9,7 +15,9 @@ export const steerSignal = defineSignal<[InboundMessage[]]>('steer');
 export const sessionStateQuery = defineQuery<SessionState>('state');
 
 /** Decide a pending approval of a turn; answers with the decision applied. */
-export const resolveApprovalUpdate = defineUpdate<{ applied: boolean }, [ApprovalDecision]>('resolveApproval');
+export const resolveApprovalUpdate = defineUpdate<{ applied: boolean }, [ApprovalDecision]>(
+  'resolveApproval',
+);
 /** A turn's tool calls waiting for approval. */
 export const pendingApprovalsQuery = defineQuery<PendingApproval[]>('pendingApprovals');
 

@@ -11,7 +11,16 @@ export const agentIdAttribute = defineSearchAttributeKey('ClawdbotAgentId', 'KEY
 export const runIdAttribute = defineSearchAttributeKey('ClawdbotRunId', 'KEYWORD');
 
 /** On a sub-agent: the session that spawned it (sessions_list shows its children). */
-export const parentSessionKeyAttribute = defineSearchAttributeKey('ClawdbotParentSessionKey', 'KEYWORD');
+export const parentSessionKeyAttribute = defineSearchAttributeKey(
+  'ClawdbotParentSessionKey',
+  'KEYWORD',
+);
 
 /** Every search attribute ClawdBot needs registered on its namespace. */
-export const clawdbotSearchAttributes = [sessionKeyAttribute, channelAttribute, agentIdAttribute, runIdAttribute, parentSessionKeyAttribute];
+export const clawdbotSearchAttributes = [
+  sessionKeyAttribute,
+  channelAttribute,
+  agentIdAttribute,
+  runIdAttribute,
+  parentSessionKeyAttribute,
+];

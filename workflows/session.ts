@@ -11,7 +11,12 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { agentTurn } from './agent-turn.js';
 import { messageSignal, sessionStateQuery, steerSignal, turnWorkflowId } from './definitions.js';
-import { agentIdAttribute, channelAttribute, runIdAttribute, sessionKeyAttribute } from './search-attributes.js';
+import {
+  agentIdAttribute,
+  channelAttribute,
+  runIdAttribute,
+  sessionKeyAttribute,
+} from './search-attributes.js';
 import type { CurrentTurn, InboundMessage, SessionInput, TurnSettings } from './types.js';
 
 const seenLimit = 1000;
@@ -31,7 +36,9 @@ export async function session(input: SessionInput): Promise<void> {
   let turnsCompleted = 0;
 
   const known = (id: string) =>
-    seen.includes(id) || queue.some((queued) => queued.messageId === id) || (current?.messageIds.includes(id) ?? false);
+    seen.includes(id) ||
+    queue.some((queued) => queued.messageId === id) ||
+    (current?.messageIds.includes(id) ?? false);
 
   setHandler(messageSignal, async ({ message, settings: latest }) => {
     if (known(message.messageId)) return;
@@ -52,7 +59,12 @@ export async function session(input: SessionInput): Promise<void> {
   setHandler(sessionStateQuery, () => ({
     sessionKey: input.sessionKey,
     queue,
-    current: current && { runId: current.runId, turnId: current.turnId, messageIds: current.messageIds, startedAt: current.startedAt },
+    current: current && {
+      runId: current.runId,
+      turnId: current.turnId,
+      messageIds: current.messageIds,
+      startedAt: current.startedAt,
+    },
     turnsCompleted,
   }));
 
@@ -62,7 +74,10 @@ export async function session(input: SessionInput): Promise<void> {
   };
 
   for (;;) {
-    const hasWork = await condition(() => queue.length > 0, input.idleTimeoutMs ?? defaultIdleTimeoutMs);
+    const hasWork = await condition(
+      () => queue.length > 0,
+      input.idleTimeoutMs ?? defaultIdleTimeoutMs,
+    );
     if (!hasWork) {
       await condition(allHandlersFinished);
       if (queue.length === 0) return;
@@ -76,7 +91,12 @@ export async function session(input: SessionInput): Promise<void> {
     const batch = settings.queueMode === 'collect' ? queue.splice(0) : queue.splice(0, 1);
     const first = batch[0]!;
     const turnId = turnWorkflowId(input.sessionKey, first.messageId);
-    current = { runId: first.messageId, turnId, messageIds: batch.map((message) => message.messageId), startedAt: Date.now() };
+    current = {
+      runId: first.messageId,
+      turnId,
+      messageIds: batch.map((message) => message.messageId),
+      startedAt: Date.now(),
+    };
     try {
       current.handle = await startChild(agentTurn, {
         workflowId: turnId,

@@ -1,4 +1,9 @@
-import { CancellationScope, executeChild, isCancellation, proxyActivities } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { agentTurn } from './agent-turn.js';
 import { turnWorkflowId } from './definitions.js';
@@ -25,7 +30,14 @@ export async function subagent(input: SubagentInput): Promise<TurnResult> {
           sessionKey: input.sessionKey,
           runId: input.runId,
           settings: input.settings,
-          messages: [{ messageId: input.runId, text: input.task, channel: 'subagent', receivedAt: Date.now() }],
+          messages: [
+            {
+              messageId: input.runId,
+              text: input.task,
+              channel: 'subagent',
+              receivedAt: Date.now(),
+            },
+          ],
         },
       ],
       typedSearchAttributes: [
@@ -35,7 +47,14 @@ export async function subagent(input: SubagentInput): Promise<TurnResult> {
     });
   } catch (error) {
     const status = isCancellation(error) ? 'aborted' : 'error';
-    result = { runId: input.runId, status, text: '', steps: 0, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0 }, errorMessage: error instanceof Error ? error.message : String(error) };
+    result = {
+      runId: input.runId,
+      status,
+      text: '',
+      steps: 0,
+      usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0 },
+      errorMessage: error instanceof Error ? error.message : String(error),
+    };
   }
   const name = input.label ? `"${input.label}"` : input.sessionKey;
   const text =
@@ -43,7 +62,12 @@ export async function subagent(input: SubagentInput): Promise<TurnResult> {
       ? `[Sub-agent ${name} finished]\n\n${result.text}`
       : `[Sub-agent ${name} ${result.status === 'aborted' ? 'was stopped' : `failed: ${result.errorMessage ?? 'unknown error'}`}]`;
   await CancellationScope.nonCancellable(() =>
-    deliver({ sessionKey: input.parentSessionKey, messageId: `subagent-result:${input.runId}`, text, channel: 'subagent' }),
+    deliver({
+      sessionKey: input.parentSessionKey,
+      messageId: `subagent-result:${input.runId}`,
+      text,
+      channel: 'subagent',
+    }),
   );
   return result;
 }

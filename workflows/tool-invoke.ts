@@ -16,7 +16,10 @@ export async function toolInvoke(input: ToolInvokeInput): Promise<ToolInvokeResu
   const prepared = await bookkeeping['tools.policies']({ sessionKey: input.sessionKey });
   const policy = prepared.tools[input.tool];
   if (!policy) return { found: false, tools: Object.keys(prepared.tools) };
-  const output = await toolActivity(input.tool, policy)({
+  const output = await toolActivity(
+    input.tool,
+    policy,
+  )({
     sessionKey: input.sessionKey,
     sessionId: prepared.sessionId,
     runId: input.invocationId,

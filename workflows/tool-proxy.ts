@@ -8,7 +8,11 @@ export function toolActivity(name: string, policy: ToolActivityPolicy): ToolActi
   const activities = proxyActivities<Record<string, ToolActivity>>({
     startToCloseTimeout: policy.startToCloseTimeoutMs,
     heartbeatTimeout: policy.heartbeatTimeoutMs,
-    retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: policy.maximumAttempts },
+    retry: {
+      initialInterval: '1s',
+      maximumInterval: '30s',
+      maximumAttempts: policy.maximumAttempts,
+    },
   });
   return activities[`tool.${name}`]!;
 }

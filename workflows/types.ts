@@ -270,7 +270,14 @@ export interface CronJobInfo extends CronJobSpec {
 
 /** The cron tool's request after validation (the model's `request` argument). */
 export type CronToolRequest =
-  | { action: 'add'; name?: string; schedule: CronSchedule; message: string; session: 'current' | 'isolated'; catchUp: CronCatchUp }
+  | {
+      action: 'add';
+      name?: string;
+      schedule: CronSchedule;
+      message: string;
+      session: 'current' | 'isolated';
+      catchUp: CronCatchUp;
+    }
   | { action: 'list' }
   | { action: 'remove'; jobId: string }
   | { action: 'run'; jobId: string }

@@ -2,7 +2,11 @@ import { proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { cronJob } from './cron-job.js';
 import { cronJobStartOptions, describeSchedule } from './cron-definitions.js';
-import { agentIdAttribute, parentSessionKeyAttribute, sessionKeyAttribute } from './search-attributes.js';
+import {
+  agentIdAttribute,
+  parentSessionKeyAttribute,
+  sessionKeyAttribute,
+} from './search-attributes.js';
 import { subagent } from './subagent.js';
 import type { CronJobInput, CronToolRequest, TurnRef, TurnSettings } from './types.js';
 
@@ -18,10 +22,16 @@ export interface WorkflowToolContext {
 }
 
 /** A tool whose effect is a workflow of its own, run by the turn workflow itself. */
-export type WorkflowTool = (args: Record<string, unknown>, context: WorkflowToolContext) => Promise<{ text: string; isError: boolean }>;
+export type WorkflowTool = (
+  args: Record<string, unknown>,
+  context: WorkflowToolContext,
+) => Promise<{ text: string; isError: boolean }>;
 
 /** sessions_spawn: a sub-agent session as a child workflow that outlives this turn. */
-async function sessionsSpawn(args: Record<string, unknown>, { ref, settings }: WorkflowToolContext) {
+async function sessionsSpawn(
+  args: Record<string, unknown>,
+  { ref, settings }: WorkflowToolContext,
+) {
   const task = String(args.task);
   const label = typeof args.label === 'string' ? args.label : undefined;
   const id = uuid4();
@@ -29,7 +39,16 @@ async function sessionsSpawn(args: Record<string, unknown>, { ref, settings }: W
   const workflowId = `subagent:${sessionKey}`;
   await startChild(subagent, {
     workflowId,
-    args: [{ parentSessionKey: ref.sessionKey, sessionKey, runId: id, task, ...(label ? { label } : {}), settings: { ...settings, queueMode: 'followup' } }],
+    args: [
+      {
+        parentSessionKey: ref.sessionKey,
+        sessionKey,
+        runId: id,
+        task,
+        ...(label ? { label } : {}),
+        settings: { ...settings, queueMode: 'followup' },
+      },
+    ],
     // The sub-agent keeps working after the turn that spawned it has ended.
     parentClosePolicy: 'ABANDON',
     memo: { sessionKey, ...(label ? { label } : {}) },
@@ -59,14 +78,20 @@ async function cron(args: Record<string, unknown>, { ref, settings }: WorkflowTo
     jobId: uuid4(),
     ...(request.name !== undefined ? { name: request.name } : {}),
     schedule: request.schedule,
-    target: request.session === 'isolated' ? { isolated: true, deliverTo: ref.sessionKey } : { sessionKey: ref.sessionKey },
+    target:
+      request.session === 'isolated'
+        ? { isolated: true, deliverTo: ref.sessionKey }
+        : { sessionKey: ref.sessionKey },
     message: request.message,
     catchUp: request.catchUp,
     settings,
     createdAt: Date.now(),
   };
   await startChild(cronJob, { ...cronJobStartOptions(input), parentClosePolicy: 'ABANDON' });
-  const where = request.session === 'isolated' ? 'in a session of its own; each result arrives here as a message' : 'in this session';
+  const where =
+    request.session === 'isolated'
+      ? 'in a session of its own; each result arrives here as a message'
+      : 'in this session';
   return {
     text: `Added cron job ${input.jobId}${request.name ? ` "${request.name}"` : ''}: ${describeSchedule(request.schedule)}, runs ${where}.`,
     isError: false,

@@ -14,14 +14,18 @@ function render(message: Message): string {
         return `[calls ${block.name} ${JSON.stringify(block.arguments).slice(0, 200)}]`;
     }
   });
-  const who = message.role === 'toolResult' ? `tool ${message.toolName}${message.isError ? ' (error)' : ''}` : message.role;
+  const who =
+    message.role === 'toolResult'
+      ? `tool ${message.toolName}${message.isError ? ' (error)' : ''}`
+      : message.role;
   return `${who}: ${parts.join(' ')}`;
 }
 
 /** sessions_history: read another session's recent messages. */
 export const sessionsHistoryTool = defineTool({
   name: 'sessions_history',
-  description: 'Read the most recent messages of a session (user, assistant and tool results), oldest first.',
+  description:
+    'Read the most recent messages of a session (user, assistant and tool results), oldest first.',
   inputSchema: z.object({
     sessionKey: z.string().min(1).describe('The session to read, e.g. "agent:main:main"'),
     limit: z.number().int().min(1).max(200).default(20).describe('How many messages'),
@@ -34,6 +38,9 @@ export const sessionsHistoryTool = defineTool({
     if (!entry) return { text: `No session "${sessionKey}".`, isError: true };
     const messages = await store.readHistory(entry.sessionId, { limit: input.limit });
     if (messages.length === 0) return { text: `Session ${sessionKey} has no messages yet.` };
-    return { text: messages.map(render).join('\n'), details: { sessionKey, count: messages.length } };
+    return {
+      text: messages.map(render).join('\n'),
+      details: { sessionKey, count: messages.length },
+    };
   },
 });

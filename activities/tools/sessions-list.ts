@@ -9,22 +9,37 @@ export const sessionsListTool = defineTool({
     'List conversation sessions (most recently active first): their keys, when they were last active and token use. Sub-agent sessions started with sessions_spawn are included with their status.',
   inputSchema: z.object({
     limit: z.number().int().min(1).max(200).default(20).describe('How many sessions to list'),
-    activeMinutes: z.number().int().min(1).optional().describe('Only sessions active within this many minutes'),
+    activeMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Only sessions active within this many minutes'),
   }),
   policy: { startToCloseTimeoutMs: 30_000, maximumAttempts: 3, idempotent: true },
   async execute(input, context) {
     const { store, agent } = sessionServices(context);
-    const sessions = await store.list({ limit: input.limit, ...(input.activeMinutes ? { activeMinutes: input.activeMinutes } : {}) });
-    const subagents = new Map((await agent.listSubagents(context.sessionKey)).map((child) => [child.sessionKey, child]));
+    const sessions = await store.list({
+      limit: input.limit,
+      ...(input.activeMinutes ? { activeMinutes: input.activeMinutes } : {}),
+    });
+    const subagents = new Map(
+      (await agent.listSubagents(context.sessionKey)).map((child) => [child.sessionKey, child]),
+    );
     if (sessions.length === 0 && subagents.size === 0) return { text: 'No sessions yet.' };
     const lines = sessions.map((session) => {
       const child = subagents.get(session.sessionKey);
       subagents.delete(session.sessionKey);
-      const status = child ? ` [sub-agent${child.label ? ` "${child.label}"` : ''}: ${child.status}]` : '';
+      const status = child
+        ? ` [sub-agent${child.label ? ` "${child.label}"` : ''}: ${child.status}]`
+        : '';
       return `- ${session.sessionKey}${status} — last active ${new Date(session.updatedAt).toISOString()}, ${session.totalTokens} tokens`;
     });
     // Sub-agents that have not written anything yet.
-    for (const child of subagents.values()) lines.push(`- ${child.sessionKey} [sub-agent${child.label ? ` "${child.label}"` : ''}: ${child.status}]`);
+    for (const child of subagents.values())
+      lines.push(
+        `- ${child.sessionKey} [sub-agent${child.label ? ` "${child.label}"` : ''}: ${child.status}]`,
+      );
     return { text: lines.join('\n'), details: { count: lines.length } };
   },
 });

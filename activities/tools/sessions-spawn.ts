@@ -14,6 +14,8 @@ export const sessionsSpawnTool = defineTool({
   policy: { startToCloseTimeoutMs: 30_000, maximumAttempts: 3, idempotent: true },
   execute() {
     // The turn workflow starts the child itself; this activity path is never scheduled.
-    return Promise.reject(new ToolError('UNAVAILABLE', 'sessions_spawn runs inside the turn workflow.'));
+    return Promise.reject(
+      new ToolError('UNAVAILABLE', 'sessions_spawn runs inside the turn workflow.'),
+    );
   },
 });

@@ -128,7 +128,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (options.gateway) return localBus;
     remoteBus = createRemoteBus({
       url: config.worker.gatewayUrl ?? `ws://127.0.0.1:${config.gateway.port}/internal/events`,
-      ...(config.gateway.auth.token ?? config.gateway.auth.password
+      ...((config.gateway.auth.token ?? config.gateway.auth.password)
         ? { secret: (config.gateway.auth.token ?? config.gateway.auth.password)! }
         : {}),
       logger: logger.child('events'),

@@ -52,15 +52,26 @@ export interface AgentService {
   /** Wait for a run to finish, up to timeoutMs (then status 'timeout'). */
   wait(runId: string, timeoutMs: number, sessionKey?: string): Promise<RunOutcome>;
   /** Run one tool as its Temporal activity, outside any conversation (POST /tools/invoke). */
-  invokeTool(tool: string, args: Record<string, unknown>, sessionKey: string): Promise<ToolInvokeResult>;
+  invokeTool(
+    tool: string,
+    args: Record<string, unknown>,
+    sessionKey: string,
+  ): Promise<ToolInvokeResult>;
   /** Sub-agents spawned by a session (sessions_spawn), newest first. */
   listSubagents(parentSessionKey: string): Promise<SubagentInfo[]>;
   /** Tool calls waiting for approval, across all running turns. */
   pendingApprovals(): Promise<PendingApproval[]>;
   /** Approve or deny a pending tool call; false when no such approval is pending. */
-  resolveApproval(approvalId: string, decision: 'approve' | 'deny', reason?: string): Promise<boolean>;
+  resolveApproval(
+    approvalId: string,
+    decision: 'approve' | 'deny',
+    reason?: string,
+  ): Promise<boolean>;
   /** Cron jobs: each one a workflow of its own. */
   cron: CronService;
   /** The last `limit` messages of a session. */
-  history(sessionKey: string, limit: number): Promise<{ sessionKey: string; sessionId?: string; messages: Message[] }>;
+  history(
+    sessionKey: string,
+    limit: number,
+  ): Promise<{ sessionKey: string; sessionId?: string; messages: Message[] }>;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Config } from '../config/schema.js';
 import type { SessionStore } from '../sessions/index.js';
 import {
@@ -70,7 +70,9 @@ export function createTemporalAgentService({
   const findTurnId = async (runId: string, sessionKey?: string): Promise<string | undefined> => {
     const key = sessionKey ?? runSessions.get(runId);
     if (key) return turnWorkflowId(key, runId);
-    for await (const execution of client.workflow.list({ query: `${runIdAttribute.name} = '${quote(runId)}'` })) {
+    for await (const execution of client.workflow.list({
+      query: `${runIdAttribute.name} = '${quote(runId)}'`,
+    })) {
       return execution.workflowId;
     }
     return undefined;
@@ -194,7 +196,9 @@ export function createTemporalAgentService({
       const query = `WorkflowType = 'agentTurn' AND ExecutionStatus = 'Running'`;
       for await (const execution of client.workflow.list({ query, pageSize: 200 })) {
         try {
-          approvals.push(...(await client.workflow.getHandle(execution.workflowId).query(pendingApprovalsQuery)));
+          approvals.push(
+            ...(await client.workflow.getHandle(execution.workflowId).query(pendingApprovalsQuery)),
+          );
         } catch {
           // The turn ended between listing and asking.
         }
@@ -207,10 +211,13 @@ export function createTemporalAgentService({
       try {
         await client.workflow
           .getHandle(turnId)
-          .executeUpdate(resolveApprovalUpdate, { args: [{ approvalId, decision, ...(reason ? { reason } : {}) }] });
+          .executeUpdate(resolveApprovalUpdate, {
+            args: [{ approvalId, decision, ...(reason ? { reason } : {}) }],
+          });
         return true;
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) return false;
+        if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError)
+          return false;
         throw error;
       }
     },

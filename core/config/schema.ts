@@ -50,7 +50,10 @@ const agentSchema = z.strictObject({
 });
 
 const approvalsSchema = z.strictObject({
-  tools: z.array(z.string().min(1)).default([]).describe('Tool names whose every call waits for approval'),
+  tools: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Tool names whose every call waits for approval'),
   bashPatterns: z
     .array(
       z.string().refine((pattern) => {
@@ -64,7 +67,13 @@ const approvalsSchema = z.strictObject({
     )
     .default([])
     .describe('Regular expressions; a bash command matching any of them waits for approval'),
-  timeoutMs: z.number().int().min(1000).max(7 * 24 * 3600 * 1000).default(10 * 60_000).describe('Unanswered approvals are denied after this long'),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(7 * 24 * 3600 * 1000)
+    .default(10 * 60_000)
+    .describe('Unanswered approvals are denied after this long'),
 });
 
 const sessionSchema = z.strictObject({
@@ -77,7 +86,9 @@ const workerSchema = z.strictObject({
     .string()
     .regex(/^wss?:\/\/.+/, 'a ws:// or wss:// URL')
     .optional()
-    .describe('Where a worker in its own process sends progress events (default ws://127.0.0.1:<gateway.port>)'),
+    .describe(
+      'Where a worker in its own process sends progress events (default ws://127.0.0.1:<gateway.port>)',
+    ),
 });
 
 const webFetchSchema = z.strictObject({

@@ -41,7 +41,9 @@ export function createRemoteBus(options: RemoteBusOptions): ClosableBus {
   };
   const connect = () => {
     if (closed) return;
-    const headers: Record<string, string> = options.secret ? { authorization: `Bearer ${options.secret}` } : {};
+    const headers: Record<string, string> = options.secret
+      ? { authorization: `Bearer ${options.secret}` }
+      : {};
     const next = new WebSocket(options.url, { headers });
     socket = next;
     next.on('open', () => {

@@ -36,7 +36,11 @@ export function createEventIngest(
     socket.on('message', (data) => {
       let value: unknown;
       try {
-        value = JSON.parse(data.toString());
+        value = JSON.parse(
+          Buffer.isBuffer(data)
+            ? data.toString('utf8')
+            : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'),
+        );
       } catch {
         return; // a worker never sends this; drop rather than disturb the stream
       }

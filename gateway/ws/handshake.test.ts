@@ -240,7 +240,11 @@ describe('auth', () => {
 
   it('does not let a page of another site in through the browser (Origin, DNS rebinding Host)', async () => {
     const { url } = await start();
-    const foreign: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, { host: 'evil.example:18789' }];
+    const foreign: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { host: 'evil.example:18789' },
+    ];
     for (const headers of foreign) {
       const refused = await attempt(url, connectParams(), headers);
       expect(refused.response.error?.details).toMatchObject({ code: 'AUTH_TOKEN_NOT_CONFIGURED' });
@@ -263,4 +267,3 @@ describe('auth', () => {
     expect(() => assertSafeBind(configSchema.parse({ gateway: { bind: '::1' } }))).not.toThrow();
   });
 });
-

@@ -10,7 +10,11 @@ import { createLocalBus } from '../../core/events/local-bus.js';
 import type { EventBus, RunEvent } from '../../core/events/types.js';
 import { createLogger } from '../../core/logger.js';
 import { statePaths, type StatePaths } from '../../core/paths.js';
-import { createSessionStore, type SessionStore, type TranscriptEntry } from '../../core/sessions/index.js';
+import {
+  createSessionStore,
+  type SessionStore,
+  type TranscriptEntry,
+} from '../../core/sessions/index.js';
 import type { FastifyInstance } from 'fastify';
 import type { AgentService, RunOutcome } from '../../gateway/agent-service.js';
 import { buildGatewayApp } from '../../gateway/app.js';
@@ -59,7 +63,8 @@ let counter = 0;
 /** Start a harness; close() it in afterAll/afterEach. */
 export async function startAgentHarness(options: HarnessOptions): Promise<AgentHarness> {
   const taskQueue = `test-${process.pid}-${Date.now()}-${counter++}`;
-  const baseUrl = options.provider === 'anthropic' ? options.llm.anthropicBaseUrl : options.llm.openaiBaseUrl;
+  const baseUrl =
+    options.provider === 'anthropic' ? options.llm.anthropicBaseUrl : options.llm.openaiBaseUrl;
   const stateDir = makeStateDir({
     ...options.config,
     temporal: { ...options.config?.temporal, address: options.temporalAddress, taskQueue },
@@ -83,7 +88,15 @@ export async function startAgentHarness(options: HarnessOptions): Promise<AgentH
   const children: CliProcess[] = [];
   const startChildWorker = () => {
     const child = spawnClawdbot(
-      ['worker', '--state-dir', stateDir, '--temporal-address', options.temporalAddress, '--gateway-url', gatewayUrl],
+      [
+        'worker',
+        '--state-dir',
+        stateDir,
+        '--temporal-address',
+        options.temporalAddress,
+        '--gateway-url',
+        gatewayUrl,
+      ],
       cleanEnv({ CLAWDBOT_LOG_LEVEL: 'warn' }),
     );
     children.push(child);
@@ -133,7 +146,12 @@ export async function startAgentHarness(options: HarnessOptions): Promise<AgentH
       return workerProcess;
     },
     async send(sessionKey, text, messageId = `m-${Date.now()}-${counter++}`) {
-      const { runId } = await agent.send(sessionKey, { messageId, text, channel: 'test', receivedAt: Date.now() });
+      const { runId } = await agent.send(sessionKey, {
+        messageId,
+        text,
+        channel: 'test',
+        receivedAt: Date.now(),
+      });
       return runId;
     },
     wait: (runId, sessionKey, timeoutMs = 60_000) => agent.wait(runId, timeoutMs, sessionKey),
