@@ -5,6 +5,7 @@ export default defineConfig({
     // The Temporal native bridge has crashed under worker threads; forks are safe.
     pool: 'forks',
     globalSetup: ['test/setup/temporal-server.ts'],
+    setupFiles: ['test/setup/temporal-runtime.ts'],
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', '.tools/**'],
     testTimeout: 60_000,

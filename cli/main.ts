@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
 import { ClawdbotError } from '../core/errors.js';
+import type { LogLevel } from '../core/logger.js';
 import { clawdbotVersion } from '../core/version.js';
 import { runDoctor } from './commands/doctor.js';
 import { runForeground } from './commands/run.js';
+import { installTemporalRuntime } from './runtime/temporal-runtime.js';
 
 /** The `clawdbot` command line; exported so tests and the compose check parse with the real parser. */
 export function buildProgram(): Command {
@@ -51,6 +53,7 @@ export function buildProgram(): Command {
 
 // Run only when executed as the CLI, not when imported (tests import buildProgram).
 if (process.argv[1] && /clawdbot(\.js)?$|cli\/main\.ts$/.test(process.argv[1])) {
+  installTemporalRuntime((process.env.CLAWDBOT_LOG_LEVEL as LogLevel | undefined) ?? 'info');
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {

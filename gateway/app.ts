@@ -47,7 +47,12 @@ declare module 'fastify' {
 
 /** Build the gateway's fastify app without listening, so tests can drive it. */
 export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 512 * 1024 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 512 * 1024,
+    // Closing must not wait on idle keep-alive HTTP clients.
+    forceCloseConnections: 'idle',
+  });
   await app.register(healthRoutes(deps.health));
   const ws = attachWsGateway(app, deps);
   app.decorate('wsGateway', ws);
@@ -66,7 +71,9 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstanc
     }
     ws.handleUpgrade(request, socket, head);
   });
-  app.addHook('onClose', (_instance, done) => {
+  // preClose, not onClose: fastify waits for open connections before onClose, and a
+  // worker's event connection never ends on its own.
+  app.addHook('preClose', (done) => {
     ingest?.close();
     done();
   });
