@@ -1,5 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadWorkflowBundle } from '../cli/runtime/workflow-bundle.js';
+import { createLogger } from '../core/logger.js';
 import type { TranscriptEntry } from '../core/sessions/index.js';
 import { cronListResult, cronRunsResult, cronJobRow } from '../gateway/methods/cron-protocol.js';
 import { TestClient } from '../gateway/ws/test-harness.js';
@@ -17,6 +21,17 @@ let llm: FakeLlmServer;
 let harness: AgentHarness | undefined;
 let gateway: GatewayHarness | undefined;
 let client: TestClient | undefined;
+const replayable: {
+  workflowId: string;
+  history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+}[] = [];
+
+/** Keep a finished job's history (fetched while its client is open) for the replay test. */
+async function record(handle: WorkflowHandle): Promise<void> {
+  await handle.result();
+  replayable.push({ workflowId: handle.workflowId, history: await handle.fetchHistory() });
+}
+
 beforeAll(async () => {
   llm = await startFakeLlmServer({ apiKeys: ['test-key'] });
 });
@@ -158,6 +173,7 @@ describe('cron tool', () => {
     await sleep(5000);
     expect(await ticks()).toBe(settled);
     expect(await h.agent.cron.list()).toEqual([]);
+    await record(h.client.workflow.getHandle(`cron:${jobId}`));
   }, 180_000);
 
   it('a one-shot job fires exactly once, in a session of its own, and reports back', async () => {
@@ -215,6 +231,7 @@ describe('cron tool', () => {
     expect(
       texts(await h.transcript(sessionKey), 'user').filter((text) => text.startsWith('[Cron job')),
     ).toHaveLength(1);
+    await record(h.client.workflow.getHandle(`cron:${jobId}`));
   }, 60_000);
 });
 
@@ -268,6 +285,10 @@ describe('cron catch-up', () => {
     const noneState = await h.agent.cron.state(none.jobId);
     expect(noneTurns).toBeGreaterThanOrEqual(noneState!.fires - 1);
     expect(noneTurns).toBeLessThanOrEqual(noneState!.fires + 1);
+    for (const job of [one, none]) {
+      await h.agent.cron.remove(job.jobId);
+      await record(h.client.workflow.getHandle(`cron:${job.jobId}`));
+    }
   }, 180_000);
 });
 
@@ -360,7 +381,8 @@ describe('cron gateway methods', () => {
       ok: true,
       removed: true,
     });
-    await gateway.harness.client.workflow.getHandle(`cron:${hourly.id}`).result();
+    await record(gateway.harness.client.workflow.getHandle(`cron:${hourly.id}`));
+    await record(gateway.harness.client.workflow.getHandle(`cron:${onceRow.id}`));
     expect((await c.request('cron.remove', { id: hourly.id })).payload).toEqual({
       ok: true,
       removed: false,
@@ -369,6 +391,32 @@ describe('cron gateway methods', () => {
       ok: true,
       ran: false,
     });
+
+    // A cron expression (with seconds) in a time zone: its fire times come from a local activity.
+    const everyTwo = cronJobRow.parse(
+      (
+        await c.request('cron.add', {
+          name: 'gw-cron-expr',
+          schedule: { kind: 'cron', expr: '*/2 * * * * *', tz: 'Europe/Berlin' },
+          sessionTarget: 'isolated',
+          payload: { kind: 'agentTurn', message: 'gw-expr-job' },
+        })
+      ).payload,
+    );
+    expect(everyTwo.schedule).toEqual({ kind: 'cron', expr: '*/2 * * * * *', tz: 'Europe/Berlin' });
+    const exprRuns = await waitFor(async () => {
+      const runs = cronRunsResult.parse(
+        (await c.request('cron.runs', { id: everyTwo.id })).payload,
+      );
+      return runs.entries.length >= 2 ? runs : undefined;
+    });
+    for (const entry of exprRuns.entries) {
+      expect(entry).toMatchObject({ status: 'ok', trigger: 'schedule' });
+      expect(Number(entry.scheduledAtMs) % 2000).toBe(0);
+    }
+    expect(exprRuns.nextRunAtMs! % 2000).toBe(0);
+    await c.request('cron.remove', { id: everyTwo.id });
+    await record(gateway.harness.client.workflow.getHandle(`cron:${everyTwo.id}`));
 
     const badExpr = await c.request('cron.add', {
       schedule: { kind: 'cron', expr: '61 * * * *', tz: 'UTC' },
@@ -379,4 +427,16 @@ describe('cron gateway methods', () => {
     const unknown = await c.request('cron.runs', { id: 'no-such-job' });
     expect(unknown.error).toMatchObject({ code: 'NOT_FOUND' });
   }, 90_000);
+});
+
+describe('replay', () => {
+  it('replays the recorded cron job histories without nondeterminism', async () => {
+    expect(replayable.length).toBeGreaterThanOrEqual(6);
+    const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
+    const results = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle }, replayable)) {
+      results.push(result);
+    }
+    expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
+  });
 });

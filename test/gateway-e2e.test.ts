@@ -46,12 +46,21 @@ describe('chat over the WebSocket protocol, end to end', () => {
       { kind: 'text', text: 'wrote it for you', chunks: 3 },
     ]);
     const sent = await client.request('chat.send', {
-      sessionKey: 'main',
+      sessionKey: 'agent:main:e2e-chat',
       message: 'tool please',
       idempotencyKey: 'idem-1',
     });
     expect(sent).toMatchObject({ ok: true, payload: { runId: 'idem-1', status: 'started' } });
-    const final = await client.next(isChat('idem-1', 'final'), 30_000);
+    const final = await client.next(isChat('idem-1', 'final'), 30_000).catch((error: Error) => {
+      const seen = client.frames.map((frame) =>
+        frame.type === 'event'
+          ? `${frame.event}:${JSON.stringify(frame.payload).slice(0, 160)}`
+          : frame.type,
+      );
+      throw new Error(
+        `${error.message}; frames: ${seen.join('\n')}; llm requests: ${llm.requests.map((r) => r.userText).join(' | ')}`,
+      );
+    });
     expect(payloadOf(final).message).toMatchObject({
       role: 'assistant',
       content: [{ type: 'text', text: 'wrote it for you' }],
@@ -77,12 +86,15 @@ describe('chat over the WebSocket protocol, end to end', () => {
     // A retried send with the same idempotency key starts nothing new.
     expect(
       await client.request('chat.send', {
-        sessionKey: 'main',
+        sessionKey: 'agent:main:e2e-chat',
         message: 'tool please',
         idempotencyKey: 'idem-1',
       }),
     ).toMatchObject({ ok: true });
-    const history = await client.request('chat.history', { sessionKey: 'main', limit: 20 });
+    const history = await client.request('chat.history', {
+      sessionKey: 'agent:main:e2e-chat',
+      limit: 20,
+    });
     expect(history.ok).toBe(true);
     const messages = (history.ok ? (history.payload as { messages: Payload[] }).messages : []).map(
       (message) => message.role,

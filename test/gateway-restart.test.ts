@@ -47,12 +47,20 @@ describe('gateway restart during a turn', () => {
       let gateway = start(['gateway', '--state-dir', stateDir, '--no-worker']);
       await waitForHealth(url, gateway);
       start(['worker', '--state-dir', stateDir]);
+      // The gateway's /health counts the pollers on its task queue: wait for the worker.
+      for (let polling = false; !polling;) {
+        const health = (await (await fetch(`${url}/health`)).json()) as {
+          worker: { pollers?: number };
+        };
+        polling = (health.worker.pollers ?? 0) > 0;
+        if (!polling) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
 
       const words = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
       llm.scriptFor('restart story', [{ kind: 'slow', text: words, chunkDelayMs: 100 }]);
       const { client } = await TestClient.connected(`ws://127.0.0.1:${port}`);
       await client.request('chat.send', {
-        sessionKey: 'main',
+        sessionKey: 'agent:main:restart-e2e',
         message: 'restart story',
         idempotencyKey: 'restart-1',
       });
@@ -75,7 +83,10 @@ describe('gateway restart during a turn', () => {
       const deadline = Date.now() + 60_000;
       let messages: { role: string; content: { text?: string }[] }[] = [];
       while (Date.now() < deadline) {
-        const history = await again.request('chat.history', { sessionKey: 'main', limit: 10 });
+        const history = await again.request('chat.history', {
+          sessionKey: 'agent:main:restart-e2e',
+          limit: 10,
+        });
         messages = history.ok ? (history.payload as { messages: typeof messages }).messages : [];
         if (messages.some((message) => message.role === 'assistant')) break;
         await new Promise((resolve) => setTimeout(resolve, 200));

@@ -16,7 +16,9 @@ beforeAll(async () => {
     temporalAddress: inject('temporalAddress'),
     llm,
     provider: 'anthropic',
-    config: { gateway: { auth: { token: TOKEN } } },
+    // Its own agent id, so its main session (agent:webchat:main) is not another test file's:
+    // every file shares one Temporal server, where a session is one workflow id.
+    config: { gateway: { auth: { token: TOKEN } }, agent: { id: 'webchat' } },
   });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

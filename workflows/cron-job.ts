@@ -273,10 +273,14 @@ export async function cronJob(input: CronJobInput): Promise<CronJobState> {
     }
     if (firesThisRun >= firesPerRun || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      // Memo and search attributes say what the job is: the next run keeps them.
+      // Memo and search attributes say what the job is: the next run keeps them (ours only;
+      // the server sets its own, such as BuildIds).
+      const { memo, typedSearchAttributes } = workflowInfo();
       const next = makeContinueAsNewFunc<typeof cronJob>({
-        memo: workflowInfo().memo ?? {},
-        typedSearchAttributes: workflowInfo().typedSearchAttributes,
+        memo: memo ?? {},
+        typedSearchAttributes: typedSearchAttributes
+          .getAll()
+          .filter((pair) => pair.key.name.startsWith('Clawdbot')),
       });
       await next({
         ...input,

@@ -1,4 +1,4 @@
-import { proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { cronJob } from './cron-job.js';
 import { cronJobStartOptions, describeSchedule } from './cron-definitions.js';
@@ -72,7 +72,13 @@ async function cron(args: Record<string, unknown>, { ref, settings }: WorkflowTo
   const request = args.request as CronToolRequest;
   if (request.action !== 'add') {
     // uuid4() is replay-safe: a retried `run` carries the same request id, so it fires once.
-    return manageCron({ request, agentId: settings.agentId, requestId: uuid4() });
+    // A failure past the retries is the model's to read, not the end of the turn.
+    return manageCron({ request, agentId: settings.agentId, requestId: uuid4() }).catch(
+      (error: unknown) => ({
+        isError: true,
+        text: `cron ${request.action} failed: ${error instanceof ActivityFailure && error.cause ? error.cause.message : String(error)}`,
+      }),
+    );
   }
   const input: CronJobInput = {
     jobId: uuid4(),

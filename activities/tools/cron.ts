@@ -54,7 +54,10 @@ const request = z
   .describe('What to do');
 
 // The workflow handler reads the validated request as CronToolRequest: keep the two in step.
-const _sameShape: CronToolRequest = {} as z.output<typeof request>;
+type Holds<T extends true> = T;
+type _ValidatedIsCronToolRequest = Holds<
+  z.output<typeof request> extends CronToolRequest ? true : false
+>;
 
 /** cron: scheduled jobs, each a durable workflow that runs a turn at its fire times. */
 export const cronTool = defineTool({

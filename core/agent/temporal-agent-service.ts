@@ -209,11 +209,9 @@ export function createTemporalAgentService({
     async resolveApproval(approvalId, decision, reason) {
       const turnId = approvalId.split('::')[0] ?? '';
       try {
-        await client.workflow
-          .getHandle(turnId)
-          .executeUpdate(resolveApprovalUpdate, {
-            args: [{ approvalId, decision, ...(reason ? { reason } : {}) }],
-          });
+        await client.workflow.getHandle(turnId).executeUpdate(resolveApprovalUpdate, {
+          args: [{ approvalId, decision, ...(reason ? { reason } : {}) }],
+        });
         return true;
       } catch (error) {
         if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError)

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ClawdbotError } from '../errors.js';
 import type { Config } from '../config/schema.js';
 import {
   cronJobInfo,
@@ -19,6 +20,9 @@ export interface TemporalCronDeps {
   config: () => Config;
   settings: (config: Config) => TurnSettings;
 }
+
+/** How long a job's state may take to answer (a worker answers queries of running workflows). */
+const queryTimeoutMs = 10_000;
 
 /** A value for a single-quoted visibility query string. */
 function quote(value: string): string {
@@ -88,6 +92,22 @@ export function createTemporalCron({ client, config, settings }: TemporalCronDep
       );
     },
 
-    state: (jobId) => unlessNotFound(() => handle(jobId).query(cronStateQuery)),
+    async state(jobId) {
+      try {
+        // A running job answers through a worker; without one the server waits 30 s.
+        return await unlessNotFound(() =>
+          client.withDeadline(Date.now() + queryTimeoutMs, () =>
+            handle(jobId).query(cronStateQuery),
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof ServiceError)) throw error;
+        throw new ClawdbotError(
+          'UNAVAILABLE',
+          `cron job ${jobId} did not answer (is a worker running?): ${error.message}`,
+          { jobId },
+        );
+      }
+    },
   };
 }

@@ -16,6 +16,8 @@ export interface WsOptions {
   rateLimit: { perSecond: number; burst: number };
   /** How long a closing socket may take to flush before it is destroyed. */
   closeGraceMs: number;
+  /** Presence changes within this window go out as one broadcast of the latest list. */
+  presenceCoalesceMs: number;
   /** How long shutdown waits for clients to acknowledge 1012 (within fastify's close budget). */
   shutdownGraceMs: number;
 }
@@ -31,6 +33,7 @@ export const defaultWsOptions: WsOptions = {
   rateLimit: { perSecond: 50, burst: 100 },
   closeGraceMs: 5_000,
   shutdownGraceMs: 2_000,
+  presenceCoalesceMs: 1_000,
 };
 
 /** Defaults overridden by what was given. */

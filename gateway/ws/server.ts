@@ -71,8 +71,20 @@ export function attachWsGateway(app: FastifyInstance, deps: GatewayDeps): WsGate
     const text = JSON.stringify(frame);
     for (const connection of joined) connection.sendText(text);
   };
-  const broadcastPresence = () => {
+  // Presence is the whole list, so a broadcast per join costs O(clients²) in a join storm:
+  // changes within presenceCoalesceMs go out as one broadcast of the latest list.
+  let presenceTimer: NodeJS.Timeout | undefined;
+  let lastPresenceAt = 0;
+  const sendPresence = () => {
+    presenceTimer = undefined;
+    lastPresenceAt = Date.now();
     if (stopping === undefined) broadcast('presence', { presence: presence.list() }, true);
+  };
+  const broadcastPresence = () => {
+    if (presenceTimer !== undefined) return;
+    const wait = lastPresenceAt + options.presenceCoalesceMs - Date.now();
+    if (wait <= 0) sendPresence();
+    else presenceTimer = setTimeout(sendPresence, wait);
   };
 
   const gateway: GatewayContext = {
@@ -176,6 +188,7 @@ export function attachWsGateway(app: FastifyInstance, deps: GatewayDeps): WsGate
 
   const shutdown = async ({ reason, restartExpectedMs }: ShutdownOptions): Promise<void> => {
     clearInterval(tick);
+    clearTimeout(presenceTimer);
     clearInterval(healthTimer);
     unsubscribe?.();
     broadcast(

@@ -23,7 +23,10 @@ import { createTemporalAgentService } from '../../gateway/temporal-agent-service
 import type { FakeLlmServer } from '../fakes/llm-server.js';
 import { cleanEnv, makeStateDir, spawnClawdbot, type CliProcess } from './cli-process.js';
 
-/** Options of an agent test harness. */
+/**
+ * Options of an agent test harness. All test files share one Temporal server, where a
+ * session is the workflow `session:<key>`: use session keys no other file uses.
+ */
 export interface HarnessOptions {
   temporalAddress: string;
   llm: FakeLlmServer;
