@@ -4,24 +4,20 @@
 // fire time (what each run entry records as lagMs). Starts its own Temporal dev server (the
 // embedded runtime's settings) and an in-process worker, as `clawdbot gateway` does.
 // Run: npm run bench:cron [-- jobs intervalMs seconds]
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { requireTemporalBinary } from '../cli/runtime/temporal-binary.js';
-import { startDevServer } from '../cli/runtime/temporal-dev-server.js';
 import { startWorker } from '../cli/runtime/worker.js';
-import { loadConfig } from '../core/config/load.js';
 import { createLocalBus } from '../core/events/local-bus.js';
 import { createLogger } from '../core/logger.js';
-import { freePort } from '../core/net.js';
-import { statePaths } from '../core/paths.js';
 import { createSessionStore } from '../core/sessions/index.js';
 import { createTemporalAgentService } from '../gateway/temporal-agent-service.js';
 import { startFakeLlmServer } from '../test/fakes/llm-server.js';
+import { benchStateDir, startBenchTemporal } from './setup.js';
 import type { cronJob } from '../workflows/cron-job.js';
 import type { CronJobInfo, CronRun } from '../workflows/types.js';
 import { summary } from './stats.js';
@@ -30,28 +26,12 @@ const jobCount = Number(process.argv[2] ?? 100);
 const intervalMs = Number(process.argv[3] ?? 1000);
 const seconds = Number(process.argv[4] ?? 60);
 const logger = createLogger('bench', 'warn');
-const dir = mkdtempSync(join(tmpdir(), 'clawdbot-bench-cron-'));
 const llm = await startFakeLlmServer();
-const server = await startDevServer({
-  binary: requireTemporalBinary(),
-  host: '127.0.0.1',
-  port: await freePort(),
-  uiPort: await freePort(),
-  headless: true,
-  namespace: 'default',
-  dbFile: join(dir, 'temporal', 'temporal.db'),
+const server = await startBenchTemporal(
+  mkdtempSync(join(tmpdir(), 'clawdbot-bench-cron-temporal-')),
   logger,
-});
-writeFileSync(
-  join(dir, 'clawdbot.json'),
-  JSON.stringify({
-    agent: { model: 'openai/fake-model' },
-    providers: { openai: { apiKey: 'bench', baseUrl: llm.openaiBaseUrl } },
-  }),
 );
-const paths = statePaths(dir);
-const { config } = loadConfig(paths.configFile, {});
-mkdirSync(paths.workspaceDir, { recursive: true });
+const { dir, paths, config } = benchStateDir('cron', llm);
 const store = createSessionStore(dir);
 const connection = await NativeConnection.connect({ address: server.address });
 const client = new Client({ connection });

@@ -2,52 +2,32 @@
 // at once, next to the same two LLM calls made directly. Starts its own Temporal dev server
 // (with the embedded runtime's settings) and an in-process worker, as `clawdbot gateway` does.
 // Run: npm run bench:turn [-- turns]
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { requireTemporalBinary } from '../cli/runtime/temporal-binary.js';
-import { startDevServer } from '../cli/runtime/temporal-dev-server.js';
 import { startWorker } from '../cli/runtime/worker.js';
-import { loadConfig } from '../core/config/load.js';
 import { createLocalBus } from '../core/events/local-bus.js';
 import type { RunEvent } from '../core/events/types.js';
 import { createLogger } from '../core/logger.js';
-import { freePort } from '../core/net.js';
-import { statePaths } from '../core/paths.js';
 import { createSessionStore } from '../core/sessions/index.js';
 import { createTemporalAgentService } from '../gateway/temporal-agent-service.js';
 import { startFakeLlmServer } from '../test/fakes/llm-server.js';
+import { benchStateDir, startBenchTemporal } from './setup.js';
 import { summary } from './stats.js';
 
 const turns = Number(process.argv[2] ?? 200);
 const sessions = 20;
 const logger = createLogger('bench', 'warn');
-const dir = mkdtempSync(join(tmpdir(), 'clawdbot-bench-turn-'));
 const llm = await startFakeLlmServer();
-const server = await startDevServer({
-  binary: requireTemporalBinary(),
-  host: '127.0.0.1',
-  port: await freePort(),
-  uiPort: await freePort(),
-  headless: true,
-  namespace: 'default',
-  dbFile: join(dir, 'temporal', 'temporal.db'),
+const server = await startBenchTemporal(
+  mkdtempSync(join(tmpdir(), 'clawdbot-bench-turn-temporal-')),
   logger,
-});
-writeFileSync(
-  join(dir, 'clawdbot.json'),
-  JSON.stringify({
-    agent: { model: 'openai/fake-model' },
-    providers: { openai: { apiKey: 'bench', baseUrl: llm.openaiBaseUrl } },
-  }),
 );
-const paths = statePaths(dir);
-const { config } = loadConfig(paths.configFile, {});
-mkdirSync(paths.workspaceDir, { recursive: true });
+const { dir, paths, config } = benchStateDir('turn', llm);
 writeFileSync(join(paths.workspaceDir, 'note.txt'), 'bench note');
 const store = createSessionStore(dir);
 const bus = createLocalBus();
