@@ -55,9 +55,10 @@ describe('durable approvals', () => {
       args: { path: 'approved.txt', content: 'yes' },
       sessionKey,
     });
-    expect(await harness.agent.pendingApprovals()).toEqual([
-      expect.objectContaining({ approvalId: approval!.approvalId }),
-    ]);
+    // The list comes from Temporal's visibility store, which lags the workflow by a moment.
+    await expect
+      .poll(() => harness!.agent.pendingApprovals(), { timeout: 10_000 })
+      .toEqual([expect.objectContaining({ approvalId: approval!.approvalId })]);
 
     harness.workerProcess!.child.kill('SIGKILL');
     await harness.workerProcess!.exited;

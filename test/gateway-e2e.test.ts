@@ -173,8 +173,12 @@ describe('chat over the WebSocket protocol, end to end', () => {
       30_000,
     );
     const id = String(payloadOf(requested).id);
-    const listed = await client.request('exec.approval.list', {});
-    expect(JSON.stringify(listed)).toContain(id);
+    // The list comes from Temporal's visibility store, which lags the workflow by a moment.
+    await expect
+      .poll(async () => JSON.stringify(await client.request('exec.approval.list', {})), {
+        timeout: 10_000,
+      })
+      .toContain(id);
     expect(
       await client.request('exec.approval.resolve', { id: 'nope', decision: 'allow-once' }),
     ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

@@ -7,11 +7,13 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
 import { pendingApprovalsQuery, resolveApprovalUpdate, steerSignal } from './definitions.js';
+import { approvalStateAttribute } from './search-attributes.js';
 import { toolActivity } from './tool-proxy.js';
 import { workflowTools } from './workflow-tools.js';
 import type {
@@ -114,9 +116,12 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
       expiresAt: Date.now() + timeoutMs,
     };
     pending.set(approvalId, approval);
+    upsertSearchAttributes([{ key: approvalStateAttribute, value: 'pending' }]);
     await bookkeeping['turn.publish']({ ...ref, part: { type: 'approval-request', approval } });
     const decided = await condition(() => decisions.has(approvalId), timeoutMs);
     pending.delete(approvalId);
+    if (pending.size === 0)
+      upsertSearchAttributes([{ key: approvalStateAttribute, value: 'none' }]);
     const decision = decided
       ? decisions.get(approvalId)!
       : {

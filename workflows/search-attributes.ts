@@ -16,6 +16,9 @@ export const parentSessionKeyAttribute = defineSearchAttributeKey(
   'KEYWORD',
 );
 
+/** 'pending' while a turn waits for a person to approve a tool call: what exec.approval.list searches. */
+export const approvalStateAttribute = defineSearchAttributeKey('ClawdbotApproval', 'KEYWORD');
+
 /** Every search attribute ClawdBot needs registered on its namespace. */
 export const clawdbotSearchAttributes = [
   sessionKeyAttribute,
@@ -23,4 +26,5 @@ export const clawdbotSearchAttributes = [
   agentIdAttribute,
   runIdAttribute,
   parentSessionKeyAttribute,
+  approvalStateAttribute,
 ];

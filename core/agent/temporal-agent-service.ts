@@ -13,6 +13,7 @@ import {
 } from '../../workflows/definitions.js';
 import {
   agentIdAttribute,
+  approvalStateAttribute,
   channelAttribute,
   parentSessionKeyAttribute,
   runIdAttribute,
@@ -193,16 +194,24 @@ export function createTemporalAgentService({
 
     async pendingApprovals() {
       const approvals: PendingApproval[] = [];
-      const query = `WorkflowType = 'agentTurn' AND ExecutionStatus = 'Running'`;
+      // Only this installation's turns that are waiting: a turn on another task queue (or
+      // one whose worker is gone) would leave the query hanging.
+      const query =
+        `WorkflowType = 'agentTurn' AND ExecutionStatus = 'Running' AND ` +
+        `TaskQueue = '${quote(config().temporal.taskQueue)}' AND ${approvalStateAttribute.name} = 'pending'`;
+      const handles = [];
       for await (const execution of client.workflow.list({ query, pageSize: 200 })) {
-        try {
-          approvals.push(
-            ...(await client.workflow.getHandle(execution.workflowId).query(pendingApprovalsQuery)),
-          );
-        } catch {
-          // The turn ended between listing and asking.
-        }
+        handles.push(client.workflow.getHandle(execution.workflowId));
       }
+      const answers = await Promise.all(
+        handles.map((handle) =>
+          Promise.race([
+            handle.query(pendingApprovalsQuery).catch(() => [] as PendingApproval[]),
+            sleep(5000).then(() => [] as PendingApproval[]),
+          ]),
+        ),
+      );
+      for (const answer of answers) approvals.push(...answer);
       return approvals.sort((a, b) => a.requestedAt - b.requestedAt);
     },
 
