@@ -4,12 +4,12 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadWorkflowBundle } from '../cli/runtime/workflow-bundle.js';
 import { createLogger } from '../core/logger.js';
-import type { TranscriptEntry } from '../core/sessions/index.js';
 import { cronListResult, cronRunsResult, cronJobRow } from '../gateway/methods/cron-protocol.js';
 import { TestClient } from '../gateway/ws/test-harness.js';
 import type { cronJob } from '../workflows/cron-job.js';
 import type { CronRun } from '../workflows/types.js';
 import { startFakeLlmServer, type FakeLlmServer } from './fakes/llm-server.js';
+import { texts, waitFor } from './helpers/transcript.js';
 import {
   startAgentHarness,
   startGatewayHarness,
@@ -49,24 +49,6 @@ afterEach(async () => {
   gateway = undefined;
   client = undefined;
 });
-
-function texts(entries: TranscriptEntry[], role: 'user' | 'assistant' | 'toolResult'): string[] {
-  return entries.flatMap((entry) =>
-    entry.type === 'message' && entry.message.role === role
-      ? [entry.message.content.map((block) => ('text' in block ? block.text : '')).join('')]
-      : [],
-  );
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(200);
-  }
-}
 
 /** The job's runs once `enough` says so. */
 async function runsOf(

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TranscriptEntry } from '../core/sessions/index.js';
 import { startFakeLlmServer, type FakeLlmServer } from './fakes/llm-server.js';
+import { texts, waitFor } from './helpers/transcript.js';
 import { startAgentHarness, type AgentHarness } from './helpers/agent-harness.js';
 
 let llm: FakeLlmServer;
@@ -15,24 +15,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-function texts(entries: TranscriptEntry[], role: 'user' | 'assistant' | 'toolResult'): string[] {
-  return entries.flatMap((entry) =>
-    entry.type === 'message' && entry.message.role === role
-      ? [entry.message.content.map((block) => ('text' in block ? block.text : '')).join('')]
-      : [],
-  );
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('sessions tools', () => {
   it('sessions_send runs a turn in another session and returns its reply; sessions_history and sessions_list read the store', async () => {
