@@ -15,7 +15,7 @@ import { startWorker } from '../cli/runtime/worker.js';
 import { createLocalBus } from '../core/events/local-bus.js';
 import { createLogger } from '../core/logger.js';
 import { createSessionStore } from '../core/sessions/index.js';
-import { createTemporalAgentService } from '../gateway/temporal-agent-service.js';
+import { createTemporalAgentService } from '../core/agent/temporal-agent-service.js';
 import { startFakeLlmServer } from '../test/fakes/llm-server.js';
 import { benchStateDir, startBenchTemporal } from './setup.js';
 import type { cronJob } from '../workflows/cron-job.js';

@@ -198,10 +198,8 @@ async function clockOffset(child: Child): Promise<{ offset: number; rtt: number 
 async function latencyBench(turns: number, cleanups: Cleanup[]): Promise<void> {
   // Imported here, not at the top: the child processes (this file again) must not load
   // Temporal's native runtime, or the gateway child's RSS would not be the gateway's.
-  const { requireTemporalBinary } = await import('../cli/runtime/temporal-binary.js');
-  const { startDevServer } = await import('../cli/runtime/temporal-dev-server.js');
+  const { startBenchTemporal } = await import('./setup.js');
   const { createLogger } = await import('../core/logger.js');
-  const { freePort } = await import('../core/net.js');
   const { startGatewayHarness } = await import('../test/helpers/agent-harness.js');
   const { startFakeLlmServer } = await import('../test/fakes/llm-server.js');
   const sessions = 20;
@@ -210,16 +208,7 @@ async function latencyBench(turns: number, cleanups: Cleanup[]): Promise<void> {
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const llm = await startFakeLlmServer();
   cleanups.push(() => llm.close());
-  const server = await startDevServer({
-    binary: requireTemporalBinary(),
-    host: '127.0.0.1',
-    port: await freePort(),
-    uiPort: await freePort(),
-    headless: true,
-    namespace: 'default',
-    dbFile: join(dir, 'temporal', 'temporal.db'),
-    logger,
-  });
+  const server = await startBenchTemporal(dir, logger);
   cleanups.push(() => server.stop());
   const gateway = await startGatewayHarness({
     temporalAddress: server.address,

@@ -14,7 +14,7 @@ import { createLocalBus } from '../core/events/local-bus.js';
 import type { RunEvent } from '../core/events/types.js';
 import { createLogger } from '../core/logger.js';
 import { createSessionStore } from '../core/sessions/index.js';
-import { createTemporalAgentService } from '../gateway/temporal-agent-service.js';
+import { createTemporalAgentService } from '../core/agent/temporal-agent-service.js';
 import { startFakeLlmServer } from '../test/fakes/llm-server.js';
 import { benchStateDir, startBenchTemporal } from './setup.js';
 import { summary } from './stats.js';

@@ -5,7 +5,7 @@ import type { HealthReport } from '../core/health.js';
 import type { Logger } from '../core/logger.js';
 import type { StatePaths } from '../core/paths.js';
 import type { SessionStore } from '../core/sessions/index.js';
-import type { AgentService } from './agent-service.js';
+import type { AgentService } from '../core/agent/agent-service.js';
 import { createEventIngest, eventIngestPath } from './events/ingest.js';
 import { healthRoutes } from './http/health.js';
 import { httpApiRoutes } from './http/index.js';

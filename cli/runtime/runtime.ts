@@ -10,7 +10,7 @@ import type { StatePaths } from '../../core/paths.js';
 import { createLocalBus } from '../../core/events/local-bus.js';
 import { createRemoteBus, type ClosableBus } from '../../core/events/remote-bus.js';
 import { createSessionStore } from '../../core/sessions/index.js';
-import { createTemporalAgentService } from '../../gateway/temporal-agent-service.js';
+import { createTemporalAgentService } from '../../core/agent/temporal-agent-service.js';
 import { buildGatewayApp } from '../../gateway/app.js';
 import { assertSafeBind } from '../../gateway/ws/auth.js';
 import { requireTemporalBinary } from './temporal-binary.js';

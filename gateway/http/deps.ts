@@ -3,7 +3,7 @@ import type { Config } from '../../core/config/schema.js';
 import { ClawdbotError } from '../../core/errors.js';
 import type { EventBus } from '../../core/events/types.js';
 import type { Logger } from '../../core/logger.js';
-import type { AgentService } from '../agent-service.js';
+import type { AgentService } from '../../core/agent/agent-service.js';
 
 /** Dependencies of the HTTP API. */
 export interface HttpDeps {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ClawdbotError } from '../../core/errors.js';
-import type { InboundMessage } from '../agent-service.js';
+import type { InboundMessage } from '../../core/agent/agent-service.js';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({

@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import type { ErrorShape } from '../../core/errors.js';
 import type { EventBus, RunPart } from '../../core/events/types.js';
 import type { Usage } from '../../core/messages.js';
-import type { AgentService, InboundMessage, RunOutcome } from '../agent-service.js';
+import type { AgentService, InboundMessage, RunOutcome } from '../../core/agent/agent-service.js';
 import { errorBody } from './errors.js';
 import {
   createStreamedText,

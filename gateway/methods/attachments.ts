@@ -1,7 +1,7 @@
 /** Attachments as OpenClaw clients send them, turned into the agent's inbound shape. */
 import { ClawdbotError } from '../../core/errors.js';
 import type { AttachmentParam } from '../../core/protocol/index.js';
-import type { InboundMessage } from '../agent-service.js';
+import type { InboundMessage } from '../../core/agent/agent-service.js';
 
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 

@@ -1,7 +1,7 @@
 /** Reaching optional dependencies from a handler, with one clear error when one is missing. */
 import { ClawdbotError } from '../../core/errors.js';
 import { normalizeSessionKey, type SessionStore } from '../../core/sessions/index.js';
-import type { AgentService } from '../agent-service.js';
+import type { AgentService } from '../../core/agent/agent-service.js';
 import type { RequestContext } from './types.js';
 
 /** The agent runtime, or UNAVAILABLE (the gateway runs without a Temporal client). */

@@ -16,10 +16,10 @@ import {
   type TranscriptEntry,
 } from '../../core/sessions/index.js';
 import type { FastifyInstance } from 'fastify';
-import type { AgentService, RunOutcome } from '../../gateway/agent-service.js';
+import type { AgentService, RunOutcome } from '../../core/agent/agent-service.js';
 import { buildGatewayApp } from '../../gateway/app.js';
 import { createEventIngest, eventIngestPath } from '../../gateway/events/ingest.js';
-import { createTemporalAgentService } from '../../gateway/temporal-agent-service.js';
+import { createTemporalAgentService } from '../../core/agent/temporal-agent-service.js';
 import type { FakeLlmServer } from '../fakes/llm-server.js';
 import { cleanEnv, makeStateDir, spawnClawdbot, type CliProcess } from './cli-process.js';
 
