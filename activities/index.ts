@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { createTemporalAgentService } from '../core/agent/temporal-agent-service.js';
+import { placementOf } from '../core/cluster/placement.js';
 import type { Config } from '../core/config/schema.js';
 import type { EventBus } from '../core/events/types.js';
 import type { Logger } from '../core/logger.js';
@@ -36,7 +37,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createSessionActivities({ agent }),
     ...createCronActivities({ agent }),
-    ...createTurnActivities(deps),
+    ...createTurnActivities({ ...deps, placement: placementOf(deps.config) }),
     ...createLlmActivity({
       ...deps,
       workspaceDir: deps.paths.workspaceDir,

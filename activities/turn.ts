@@ -11,6 +11,7 @@ import type {
   ToolOutput,
   TurnRef,
 } from '../workflows/types.js';
+import { hostTaskQueue, type Placement } from '../core/cluster/placement.js';
 import { publishPart } from './publish.js';
 import { tools } from './tools/index.js';
 
@@ -18,6 +19,7 @@ import { tools } from './tools/index.js';
 export interface TurnActivityDeps {
   store: SessionStore;
   bus: EventBus;
+  placement: Placement;
 }
 
 function userMessage(message: InboundMessage): UserMessage {
@@ -74,12 +76,24 @@ export function toolResultEntry(
   };
 }
 
-/** Each tool's activity policy, as the workflow schedules it. */
-export function toolPolicies(): Record<string, ToolActivityPolicy> {
+/**
+ * Each tool's activity policy, as the workflow schedules it. With `host` (a cluster's
+ * shared store), host-bound tools go to that host's task queue and fail unrun if no
+ * worker of it picks them up in time.
+ */
+export function toolPolicies(
+  placement?: Placement & { owner: string },
+): Record<string, ToolActivityPolicy> {
   return Object.fromEntries(
     tools.map((tool) => [
       tool.name,
       {
+        ...(placement && tool.policy.hostBound
+          ? {
+              taskQueue: hostTaskQueue(placement.taskQueue, placement.owner),
+              scheduleToStartTimeoutMs: placement.hostToolTimeoutMs,
+            }
+          : {}),
         startToCloseTimeoutMs: tool.policy.startToCloseTimeoutMs,
         // A tool that is not idempotent is never retried once it started.
         maximumAttempts: tool.policy.idempotent ? tool.policy.maximumAttempts : 1,
@@ -92,12 +106,33 @@ export function toolPolicies(): Record<string, ToolActivityPolicy> {
 }
 
 /** The turn's bookkeeping activities: start, steer, unknown-tool errors, finish. */
-export function createTurnActivities({ store, bus }: TurnActivityDeps) {
+export function createTurnActivities({ store, bus, placement }: TurnActivityDeps) {
+  /**
+   * The session's id and tools. A shared store places host-bound tools on the owning
+   * host; a new session is owned by the host that creates it (or the one asked for).
+   */
+  const resolve = async (
+    sessionKey: string,
+    init: { channel: string; host?: string | undefined },
+  ): Promise<PreparedTurn> => {
+    const session = await store.ensure(sessionKey, {
+      channel: init.channel,
+      ...(store.shared ? { host: init.host ?? placement.hostId } : {}),
+    });
+    if (!store.shared) return { sessionId: session.sessionId, tools: toolPolicies() };
+    // An entry created before the store was shared has no owner: this host takes it.
+    const owner = session.host ?? placement.hostId;
+    return {
+      sessionId: session.sessionId,
+      host: owner,
+      tools: toolPolicies({ ...placement, owner }),
+    };
+  };
+
   return {
     /** Tool policies and the workspace session, for a direct tool invocation. */
     async 'tools.policies'(input: { sessionKey: string }): Promise<PreparedTurn> {
-      const session = await store.ensure(input.sessionKey, { channel: 'http' });
-      return { sessionId: session.sessionId, tools: toolPolicies() };
+      return resolve(input.sessionKey, { channel: 'http' });
     },
 
     /** Resolve the session, record the user message(s), announce the run. */
@@ -106,19 +141,19 @@ export function createTurnActivities({ store, bus }: TurnActivityDeps) {
       runId: string;
       turnId: string;
       messages: InboundMessage[];
+      /** Owner for a session this creates (a spawned sub-agent works in its parent's workspace). */
+      host?: string;
     }): Promise<PreparedTurn> {
-      const session = await store.ensure(input.sessionKey, {
+      const prepared = await resolve(input.sessionKey, {
         channel: input.messages[0]?.channel ?? 'unknown',
+        host: input.host,
       });
       await store.append(
-        { sessionId: session.sessionId, sessionKey: input.sessionKey },
+        { sessionId: prepared.sessionId, sessionKey: input.sessionKey },
         userEntries(input.runId, input.messages, true),
       );
       publishPart(bus, input, { type: 'run-start', startedAt: Date.now() });
-      return {
-        sessionId: session.sessionId,
-        tools: toolPolicies(),
-      };
+      return prepared;
     },
 
     /** Record messages steered into a running turn, before its next LLM call. */

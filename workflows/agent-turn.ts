@@ -14,7 +14,7 @@ import type { Activities } from '../activities/index.js';
 import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
 import { pendingApprovalsQuery, resolveApprovalUpdate, steerSignal } from './definitions.js';
 import { approvalStateAttribute } from './search-attributes.js';
-import { toolActivity } from './tool-proxy.js';
+import { hostUnreachableText, toolActivity } from './tool-proxy.js';
 import { workflowTools } from './workflow-tools.js';
 import type {
   ApprovalDecision,
@@ -160,6 +160,7 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
       runId,
       turnId: workflowInfo().workflowId,
       messages: input.messages,
+      ...(input.host !== undefined ? { host: input.host } : {}),
     });
     ref = { sessionKey, sessionId: prepared.sessionId, runId, turnId: workflowInfo().workflowId };
     for (;;) {
@@ -213,7 +214,11 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
             args: call.arguments,
           });
           const result = validated.ok
-            ? await workflowTool(validated.args, { ref, settings })
+            ? await workflowTool(validated.args, {
+                ref,
+                settings,
+                ...(prepared.host !== undefined ? { host: prepared.host } : {}),
+              })
             : { text: validated.text, isError: true };
           await bookkeeping['turn.recordToolResult']({ ...toolInput, ...result });
           continue;
@@ -232,11 +237,14 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
         } catch (error) {
           if (isCancellation(error)) throw error;
           // The tool failed past its retry policy (e.g. a non-idempotent command whose
-          // worker died): the model is told, and the turn goes on.
+          // worker died, or a workspace host that is down): the model is told, and the
+          // turn goes on.
           await bookkeeping['turn.recordToolResult']({
             ...toolInput,
             isError: true,
-            text: `Tool ${call.name} failed: ${failureText(error)}`,
+            text:
+              hostUnreachableText(error, call.name, prepared.host, policy) ??
+              `Tool ${call.name} failed: ${failureText(error)}`,
           });
         }
       }

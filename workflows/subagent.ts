@@ -30,6 +30,7 @@ export async function subagent(input: SubagentInput): Promise<TurnResult> {
           sessionKey: input.sessionKey,
           runId: input.runId,
           settings: input.settings,
+          ...(input.host !== undefined ? { host: input.host } : {}),
           messages: [
             {
               messageId: input.runId,

@@ -1,6 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { toolActivity } from './tool-proxy.js';
+import { hostUnreachableText, toolActivity } from './tool-proxy.js';
 import type { ToolInvokeInput, ToolInvokeResult } from './types.js';
 
 const bookkeeping = proxyActivities<Activities>({
@@ -16,19 +16,26 @@ export async function toolInvoke(input: ToolInvokeInput): Promise<ToolInvokeResu
   const prepared = await bookkeeping['tools.policies']({ sessionKey: input.sessionKey });
   const policy = prepared.tools[input.tool];
   if (!policy) return { found: false, tools: Object.keys(prepared.tools) };
-  const output = await toolActivity(
-    input.tool,
-    policy,
-  )({
-    sessionKey: input.sessionKey,
-    sessionId: prepared.sessionId,
-    runId: input.invocationId,
-    turnId: workflowInfo().workflowId,
-    step: 1,
-    toolCallId: input.invocationId,
-    name: input.tool,
-    args: input.args,
-    direct: true,
-  });
-  return { found: true, ...output };
+  try {
+    const output = await toolActivity(
+      input.tool,
+      policy,
+    )({
+      sessionKey: input.sessionKey,
+      sessionId: prepared.sessionId,
+      runId: input.invocationId,
+      turnId: workflowInfo().workflowId,
+      step: 1,
+      toolCallId: input.invocationId,
+      name: input.tool,
+      args: input.args,
+      direct: true,
+    });
+    return { found: true, ...output };
+  } catch (error) {
+    // The session's workspace host is down: an answer the caller can act on, not a 500.
+    const text = hostUnreachableText(error, input.tool, prepared.host, policy);
+    if (text === undefined) throw error;
+    return { found: true, isError: true, text };
+  }
 }

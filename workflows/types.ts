@@ -96,6 +96,8 @@ export interface TurnInput {
   runId: string;
   settings: TurnSettings;
   messages: InboundMessage[];
+  /** Owning host for the session if this turn creates it (a sub-agent's parent's host). */
+  host?: string;
 }
 
 /** How a turn ended. */
@@ -113,11 +115,17 @@ export interface ToolActivityPolicy {
   startToCloseTimeoutMs: number;
   maximumAttempts: number;
   heartbeatTimeoutMs?: number;
+  /** The task queue of the host that owns the session (a cluster's host-bound tools). */
+  taskQueue?: string;
+  /** How long the call waits for that host's worker before it fails, unrun. */
+  scheduleToStartTimeoutMs?: number;
 }
 
 /** Result of preparing a turn. */
 export interface PreparedTurn {
   sessionId: string;
+  /** The host whose workspace the session uses, when the sessions store is shared. */
+  host?: string;
   /** Policies of the tools the model may call, by tool name. */
   tools: Record<string, ToolActivityPolicy>;
 }
@@ -188,6 +196,8 @@ export interface SubagentInput {
   task: string;
   label?: string;
   settings: TurnSettings;
+  /** The parent session's workspace host (cluster): the sub-agent works there too. */
+  host?: string;
 }
 
 /** When a cron job fires: a cron expression (in a time zone), a fixed interval, or once (`at`, epoch ms). */

@@ -19,6 +19,8 @@ const { 'cron.manage': manageCron } = proxyActivities<Activities>({
 export interface WorkflowToolContext {
   ref: TurnRef;
   settings: TurnSettings;
+  /** The host that owns the calling session's workspace (cluster). */
+  host?: string;
 }
 
 /** A tool whose effect is a workflow of its own, run by the turn workflow itself. */
@@ -30,7 +32,7 @@ export type WorkflowTool = (
 /** sessions_spawn: a sub-agent session as a child workflow that outlives this turn. */
 async function sessionsSpawn(
   args: Record<string, unknown>,
-  { ref, settings }: WorkflowToolContext,
+  { ref, settings, host }: WorkflowToolContext,
 ) {
   const task = String(args.task);
   const label = typeof args.label === 'string' ? args.label : undefined;
@@ -47,6 +49,8 @@ async function sessionsSpawn(
         task,
         ...(label ? { label } : {}),
         settings: { ...settings, queueMode: 'followup' },
+        // The sub-agent works in the same workspace as the session that spawned it.
+        ...(host !== undefined ? { host } : {}),
       },
     ],
     // The sub-agent keeps working after the turn that spawned it has ended.

@@ -183,7 +183,7 @@ export const applyPatchTool = defineTool({
     'go in file order. A unified diff (--- a/x, +++ b/x, @@ -1,3 +1,4 @@) is accepted too.',
   ].join('\n'),
   inputSchema,
-  policy: { startToCloseTimeoutMs: 60_000, maximumAttempts: 3, idempotent: true },
+  policy: { startToCloseTimeoutMs: 60_000, maximumAttempts: 3, idempotent: true, hostBound: true },
   async execute(input, context): Promise<ToolResult> {
     const patches = parsePatch(input.patch);
     const files = await loadFiles(context.workspaceDir, patches);

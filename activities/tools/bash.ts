@@ -125,6 +125,7 @@ export const bashTool = defineTool({
     idempotent: false,
     // A dead worker is noticed within seconds; the command heartbeats every 5 s.
     heartbeatTimeoutMs: 12_000,
+    hostBound: true,
   },
   async execute(input, context) {
     const cwd = await resolveCwd(context.workspaceDir, input.cwd);

@@ -316,6 +316,7 @@ export const processTool = defineTool({
     maximumAttempts: 3,
     idempotent: true,
     heartbeatTimeoutMs: 12_000,
+    hostBound: true,
   },
   async execute({ request }, context): Promise<ToolResult> {
     const table = context.processes;

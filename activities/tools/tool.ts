@@ -43,6 +43,11 @@ export interface ToolPolicy {
   /** Whether running the tool twice with the same input has the effect of running it once. */
   idempotent: boolean;
   heartbeatTimeoutMs?: number;
+  /**
+   * The tool works on this host's disk or processes (the session's workspace): in a
+   * cluster it runs only on the worker of the host that owns the session.
+   */
+  hostBound?: boolean;
 }
 
 /** One tool: its name and description for the model, its input schema and its code. */

@@ -9,7 +9,8 @@ import type { Logger } from '../../core/logger.js';
 import type { StatePaths } from '../../core/paths.js';
 import { createLocalBus } from '../../core/events/local-bus.js';
 import { createRemoteBus, type ClosableBus } from '../../core/events/remote-bus.js';
-import { createSessionStore } from '../../core/sessions/index.js';
+import { openSessionStore } from '../../core/sessions/index.js';
+import { hostTaskQueue, resolveHostId } from '../../core/cluster/placement.js';
 import { createTemporalAgentService } from '../../core/agent/temporal-agent-service.js';
 import { buildGatewayApp } from '../../gateway/app.js';
 import { assertSafeBind } from '../../gateway/ws/auth.js';
@@ -102,7 +103,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let worker: RunningWorker | undefined;
   let app: FastifyInstance | undefined;
   let remoteBus: ClosableBus | undefined;
-  const store = createSessionStore(paths.stateDir);
+  const store = openSessionStore(config, paths.stateDir);
   // Gateway and worker in one process share an in-process bus; a lone worker sends its
   // events to the gateway over the gateway's /internal/events WebSocket.
   const localBus = createLocalBus();
@@ -117,6 +118,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger.info('worker stopped');
     }
     await remoteBus?.close();
+    await store.close().catch(() => undefined);
     await connection?.close().catch(() => undefined);
     if (server?.owned) {
       await server.stop();
@@ -163,6 +165,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     connection = await NativeConnection.connect({ address });
     await ensureSearchAttributes(connection, config.temporal.namespace);
     logger.info(`connected to Temporal at ${address}`);
+    await store.ready();
+    logger.info(`sessions store: ${store.location}`);
 
     if (options.worker) {
       mkdirSync(paths.workspaceDir, { recursive: true });
@@ -170,6 +174,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
+        // Only a shared store has sessions owned by other hosts; with files on this disk
+        // every session is this host's and host-bound tools stay on the shared queue.
+        ...(store.shared
+          ? { hostTaskQueue: hostTaskQueue(config.temporal.taskQueue, resolveHostId(config)) }
+          : {}),
         activities: createActivities({
           config,
           paths,

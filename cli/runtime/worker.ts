@@ -9,6 +9,11 @@ export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
+  /**
+   * Also poll this host's own task queue, for the host-bound tools of the sessions whose
+   * workspace is here (a cluster with a shared sessions store).
+   */
+  hostTaskQueue?: string;
   activities: object;
   logger: Logger;
 }
@@ -40,27 +45,56 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     // heartbeat timeout).
     maxHeartbeatThrottleInterval: '1s',
   });
+  // Activities only: workflows stay on the shared queue, so any worker can move a turn on.
+  const hostWorker =
+    options.hostTaskQueue === undefined
+      ? undefined
+      : await Worker.create({
+          connection: options.connection,
+          namespace: options.namespace,
+          taskQueue: options.hostTaskQueue,
+          activities: options.activities,
+          identity: `clawdbot-worker@${hostname()}:${process.pid}`,
+          shutdownGraceTime: '10s',
+          maxHeartbeatThrottleInterval: '1s',
+        });
+  const workers = hostWorker ? [worker, hostWorker] : [worker];
   let failure: Error | undefined;
-  const finished = worker.run().catch((error: unknown) => {
-    failure = error instanceof Error ? error : new Error(String(error));
-    options.logger.error(`worker failed: ${failure.message}`);
-    throw failure;
-  });
-  options.logger.info(`worker polling task queue "${options.taskQueue}"`);
+  const finished = Promise.all(
+    workers.map((each) =>
+      each.run().catch((error: unknown) => {
+        failure = error instanceof Error ? error : new Error(String(error));
+        options.logger.error(`worker failed: ${failure.message}`);
+        // One half without the other would take tasks it cannot finish: stop both.
+        for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
+        throw failure;
+      }),
+    ),
+  ).then(() => undefined);
+  options.logger.info(
+    `worker polling task queue "${options.taskQueue}"` +
+      (options.hostTaskQueue ? ` and this host's "${options.hostTaskQueue}"` : ''),
+  );
+  const queues = {
+    taskQueue: options.taskQueue,
+    ...(options.hostTaskQueue ? { hostTaskQueue: options.hostTaskQueue } : {}),
+  };
   return {
     health: () => {
-      const state = worker.getState();
-      if (failure)
-        return { status: 'failed', taskQueue: options.taskQueue, error: failure.message };
+      if (failure) return { status: 'failed', ...queues, error: failure.message };
+      const states = workers.map((each) => each.getState());
+      const state = states.find((each) => each !== 'RUNNING') ?? 'RUNNING';
       return {
         status: state === 'RUNNING' ? 'ok' : state === 'INITIALIZED' ? 'starting' : 'stopped',
         state,
-        taskQueue: options.taskQueue,
+        ...queues,
       };
     },
     async stop() {
-      const state = worker.getState();
-      if (state === 'RUNNING' || state === 'INITIALIZED') worker.shutdown();
+      for (const each of workers) {
+        const state = each.getState();
+        if (state === 'RUNNING' || state === 'INITIALIZED') each.shutdown();
+      }
       await finished.catch(() => undefined);
     },
     finished,

@@ -22,6 +22,8 @@ const envOverrides: { env: string; path: string[] }[] = [
   { env: 'ANTHROPIC_BASE_URL', path: ['providers', 'anthropic', 'baseUrl'] },
   { env: 'CLAWDBOT_GATEWAY_TOKEN', path: ['gateway', 'auth', 'token'] },
   { env: 'CLAWDBOT_MODEL', path: ['agent', 'model'] },
+  { env: 'CLAWDBOT_POSTGRES_URL', path: ['store', 'postgresUrl'] },
+  { env: 'CLAWDBOT_HOST_ID', path: ['worker', 'hostId'] },
 ];
 
 function setPath(target: Json, path: string[], value: unknown): void {

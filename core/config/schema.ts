@@ -82,6 +82,24 @@ const sessionSchema = z.strictObject({
 });
 
 const workerSchema = z.strictObject({
+  hostId: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, ".", "_" or "-" (at most 63)')
+    .optional()
+    .describe(
+      "Names this worker's host in a cluster: sessions it creates keep their workspace here " +
+        "and their file and shell tools run only here (default: the machine's hostname)",
+    ),
+  hostToolTimeoutMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(24 * 3600 * 1000)
+    .default(120_000)
+    .describe(
+      "How long a file or shell tool call waits for the worker of the session's host " +
+        'before the model is told that host is unreachable',
+    ),
   gatewayUrl: z
     .string()
     .regex(/^wss?:\/\/.+/, 'a ws:// or wss:// URL')
@@ -137,6 +155,17 @@ const toolsSchema = z.strictObject({
   web: webToolsSchema.default(webToolsSchema.parse({})),
 });
 
+const storeSchema = z.strictObject({
+  postgresUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'a postgres:// URL')
+    .optional()
+    .describe(
+      'Keep the sessions index and transcripts in this PostgreSQL database instead of ' +
+        '<stateDir>/sessions (required when workers run on more than one host)',
+    ),
+});
+
 /** The whole of clawdbot.json. Every section has defaults, so `{}` is a valid config. */
 export const configSchema = z.strictObject({
   gateway: gatewaySchema.default(gatewaySchema.parse({})),
@@ -144,7 +173,8 @@ export const configSchema = z.strictObject({
   agent: agentSchema.default(agentSchema.parse({})),
   session: sessionSchema.default(sessionSchema.parse({})),
   approvals: approvalsSchema.default(approvalsSchema.parse({})),
-  worker: workerSchema.default({}),
+  worker: workerSchema.default(workerSchema.parse({})),
+  store: storeSchema.default({}),
   tools: toolsSchema.default(toolsSchema.parse({})),
   providers: z
     .strictObject({

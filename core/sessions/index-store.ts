@@ -28,6 +28,8 @@ export const sessionIndexEntrySchema = z.object({
   messageCount: z.number().optional(),
   channel: z.string().optional(),
   label: z.string().optional(),
+  /** The worker host whose workspace the session uses (set when a cluster creates it). */
+  host: z.string().optional(),
 });
 
 /** One session key's index record. */
@@ -37,10 +39,12 @@ export type SessionIndexEntry = z.infer<typeof sessionIndexEntrySchema>;
 export interface SessionInit {
   channel?: string;
   label?: string;
+  /** Owning worker host; fixed at creation and kept across resets. */
+  host?: string;
 }
 
 /** What `touch` changes besides `updatedAt`. Values replace, never add, so a retry is harmless. */
-export interface SessionTouch extends SessionInit {
+export interface SessionTouch extends Omit<SessionInit, 'host'> {
   /** Apply only if the key still maps to this session id. */
   sessionId?: string;
   /** Usage of the latest run (OpenClaw semantics: totalTokens ≈ current context size). */
@@ -145,6 +149,7 @@ export class SessionIndex {
       const init: SessionInit = {};
       if (previous?.channel !== undefined) init.channel = previous.channel;
       if (previous?.label !== undefined) init.label = previous.label;
+      if (previous?.host !== undefined) init.host = previous.host;
       const entry = this.fresh(sessionKey, init);
       await writeFileAtomic(path, serialize(entry), this.fsync);
       return previous === undefined ? { entry } : { entry, previous };

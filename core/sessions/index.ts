@@ -12,3 +12,5 @@ export {
 } from './transcript.js';
 export * from './index-store.js';
 export * from './store.js';
+export * from './postgres-store.js';
+export * from './open.js';

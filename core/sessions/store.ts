@@ -26,8 +26,45 @@ export interface SessionStoreOptions {
   now?: () => number;
 }
 
-/** Sessions index plus transcripts; every method validates its key or id. */
-export class SessionStore {
+/**
+ * Sessions index plus transcripts; every method validates its key or id. Two kinds: files
+ * on this host's disk (one machine), or PostgreSQL (a cluster: every worker and gateway
+ * reads and writes the same sessions, whichever host runs a turn's steps).
+ */
+export interface SessionStore {
+  /** Where the sessions are kept, for people: a directory, or a database without password. */
+  readonly location: string;
+  /** True when every process of a cluster reaches this store (not one host's disk). */
+  readonly shared: boolean;
+  /** The index record of a key, or undefined. */
+  get(sessionKey: string): Promise<SessionIndexEntry | undefined>;
+  /** The index record of a key, created with a fresh session id if missing. */
+  ensure(sessionKey: string, init?: SessionInit): Promise<SessionIndexEntry>;
+  /** Record activity (updatedAt, latest usage); undefined if the key is not indexed. */
+  touch(sessionKey: string, update?: SessionTouch): Promise<SessionIndexEntry | undefined>;
+  /** Give a key a new session id; the old transcript stays readable by its id. */
+  reset(sessionKey: string): Promise<{ entry: SessionIndexEntry; previous?: SessionIndexEntry }>;
+  /** Forget a key, keeping its transcript for recovery by hand. False if it was not indexed. */
+  delete(sessionKey: string): Promise<boolean>;
+  /** Index records, newest first. */
+  list(options?: ListSessionsOptions): Promise<SessionIndexEntry[]>;
+  /** Append entries to a session's transcript; ids it already has are skipped. */
+  append(session: SessionRef, entries: readonly NewTranscriptEntry[]): Promise<AppendResult>;
+  /** The last `limit` messages of a transcript, oldest first. */
+  readHistory(sessionId: string, options: { limit: number }): Promise<Message[]>;
+  /** The last `limit` non-header entries of a transcript, oldest first. */
+  readEntries(sessionId: string, options: { limit: number }): Promise<TranscriptEntry[]>;
+  /** Every entry of a transcript in order, header first. */
+  entries(sessionId: string): AsyncGenerator<TranscriptEntry>;
+  /** Check the store is reachable and set up (PostgreSQL: connect, create tables). */
+  ready(): Promise<void>;
+  /** Release connections (a no-op for files). */
+  close(): Promise<void>;
+}
+
+/** The session store on this host's disk, under `<stateDir>/sessions/`. */
+export class FileSessionStore implements SessionStore {
+  readonly shared = false;
   /** `<stateDir>/sessions`. */
   readonly sessionsDir: string;
   /** The per-key index records. */
@@ -39,6 +76,18 @@ export class SessionStore {
     this.sessionsDir = statePaths(stateDir).sessionsDir;
     this.index = new SessionIndex(join(this.sessionsDir, 'index'), options);
     this.transcripts = new TranscriptStore(this.sessionsDir, options);
+  }
+
+  get location(): string {
+    return this.sessionsDir;
+  }
+
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** The index record of a key, or undefined. */
@@ -99,6 +148,9 @@ export class SessionStore {
 }
 
 /** A session store over `<stateDir>/sessions/`. */
-export function createSessionStore(stateDir: string, options?: SessionStoreOptions): SessionStore {
-  return new SessionStore(stateDir, options);
+export function createSessionStore(
+  stateDir: string,
+  options?: SessionStoreOptions,
+): FileSessionStore {
+  return new FileSessionStore(stateDir, options);
 }

@@ -53,7 +53,7 @@ export const sessionsListMethod = defineMethod({
     const { agent } = context.gateway.config();
     return {
       ts: Date.now(),
-      path: store.sessionsDir,
+      path: store.location,
       count: rows.length,
       defaults: { model: agent.model },
       sessions: rows,
