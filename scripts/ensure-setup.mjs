@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // First-run set-up for `npm start` and `npm test` on a fresh clone: npm packages if
-// missing, then the Temporal CLI. Plain JavaScript with no dependencies, because it
-// runs before node_modules exists.
+// missing, then the Temporal CLI, and for the tests the multi-service Temporal server.
+// Plain JavaScript with no dependencies, because it runs before node_modules exists.
 import { existsSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -29,3 +29,32 @@ if (stale) {
   run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-fund', '--no-audit']);
 }
 run('bash', [join(root, 'scripts', 'install-temporal')]);
+// The real Temporal server and its sql tool, for the cluster tests (test/cluster/).
+// `npm start` runs the embedded dev server and never needs them: it does not wait minutes
+// for a Go build, or fail without Go, for their sake.
+if (process.env.npm_lifecycle_event !== 'start') {
+  run('bash', [join(root, 'scripts', 'install-temporal-server')]);
+  ensureDebianPackages();
+}
+
+// What the tests start besides our own code: Chromium (WebChat tests), PostgreSQL 15 (the
+// cluster tests) and docker-compose (validates docker-compose.yml; no engine needed).
+function ensureDebianPackages() {
+  const wanted = ['chromium', 'postgresql', 'docker-compose'];
+  const hasDpkg = spawnSync('dpkg', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!hasDpkg) return; // not Debian: the tests say what they miss
+  const missing = wanted.filter(
+    (name) => spawnSync('dpkg', ['-s', name], { stdio: 'ignore' }).status !== 0,
+  );
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `setup: the tests need Debian packages: sudo apt-get install ${missing.join(' ')}`,
+    );
+    process.exit(1);
+  }
+  console.log(`setup: installing Debian packages: ${missing.join(' ')}`);
+  process.env.DEBIAN_FRONTEND = 'noninteractive';
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing]);
+}

@@ -94,8 +94,40 @@ export async function ensureSearchAttributes(
   if (missing.length === 0) return;
   // IndexedValueType.KEYWORD = 2 in the Temporal API enums.
   const searchAttributes = Object.fromEntries(missing.map((key) => [key.name, 2]));
-  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  try {
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  } catch (error) {
+    // Another process (a worker starting beside the gateway) registered them first.
+    if ((error as { code?: number }).code !== grpcAlreadyExists) throw error;
+  }
+  await searchAttributesUsable(connection, namespace);
 }
+
+const grpcAlreadyExists = 6;
+
+/**
+ * A cluster's services learn new search attributes when their namespace cache refreshes
+ * (every 2 s by default): until then a workflow start that sets them is refused ("no
+ * mapping defined for search attribute"). Wait until a query naming all of them is
+ * accepted, then one more refresh interval for the services that were not asked. Runs
+ * only when this call registered something, i.e. once per namespace.
+ */
+async function searchAttributesUsable(connection: NativeConnection, namespace: string) {
+  const query = clawdbotSearchAttributes.map((key) => `${key.name} = "probe"`).join(' OR ');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await connection.workflowService.listWorkflowExecutions({ namespace, query, pageSize: 1 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(200);
+    }
+  }
+  await sleep(namespaceCacheRefreshMs);
+}
+
+const namespaceCacheRefreshMs = 2_000;
 
 function devServerArgs(options: DevServerOptions): string[] {
   const args = [
