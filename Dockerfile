@@ -1,0 +1,33 @@
+# The ClawdBot image: the `clawdbot` command, run as `gateway --no-worker …` or `worker …`
+# (see docker-compose.yml). ClawdBot runs its TypeScript sources through tsx, so there is
+# no build step: the image holds the sources and the production npm packages.
+#
+# Debian, not Alpine: Temporal's native core bridge is built for glibc only.
+
+FROM node:20-bookworm-slim AS dependencies
+WORKDIR /app
+# .npmrc skips an optional native download (onnxruntime) and npm's fund/audit chatter.
+COPY package.json package-lock.json .npmrc ./
+# Production packages only: tsx (the TypeScript loader) is one of them.
+RUN npm ci --omit=dev && npm cache clean --force
+
+FROM node:20-bookworm-slim
+# chromium: for the browser tool; tini: reaps the processes the bash and process tools leave
+# behind and forwards SIGTERM to node, so a stopping worker shuts down in order.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends ca-certificates chromium tini \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=dependencies /app/node_modules ./node_modules
+COPY . .
+# The app stays owned by root (read-only to the service). Writable by the `node` user: the
+# workflow bundle cache (a worker bundles its workflows on first start and keeps the result
+# here) and /data, which a named volume mounted there copies on first use.
+RUN mkdir -p node_modules/.cache/clawdbot /data \
+  && chown node:node node_modules/.cache/clawdbot /data
+ENV CLAWDBOT_STATE_DIR=/data
+USER node
+VOLUME /data
+EXPOSE 18789
+ENTRYPOINT ["tini", "--", "node", "/app/bin/clawdbot.js"]
+CMD ["--help"]
