@@ -1,4 +1,5 @@
 import { ClawdbotError } from '../../core/errors.js';
+import { PostgresSessionStore } from '../../core/sessions/index.js';
 import { isPortOpen } from '../../core/net.js';
 import { commandContext, type RuntimeFlags } from '../context.js';
 import { findTemporalBinary, temporalVersion } from '../runtime/temporal-binary.js';
@@ -45,6 +46,23 @@ async function portCheck(
     detail: `${host}:${port} is in use`,
     fix: `Stop what listens on ${port}, or choose another port in clawdbot.json.`,
   };
+}
+
+async function storeCheck(url: string): Promise<Check> {
+  const store = new PostgresSessionStore(url, { maxConnections: 1 });
+  try {
+    await store.ready();
+    return { name: 'Sessions store', ok: true, detail: `${store.location} answers` };
+  } catch (error) {
+    return {
+      name: 'Sessions store',
+      ok: false,
+      detail: (error as Error).message,
+      fix: 'Start PostgreSQL, create the database, or correct store.postgresUrl / CLAWDBOT_POSTGRES_URL.',
+    };
+  } finally {
+    await store.close();
+  }
 }
 
 /** `clawdbot doctor`: check the machine and the config, print what to fix; exit 1 if anything fails. */
@@ -99,6 +117,8 @@ export async function runDoctor(flags: RuntimeFlags): Promise<number> {
       });
     }
     checks.push(await portCheck('Gateway port', config.gateway.bind, config.gateway.port, false));
+    if (config.store.postgresUrl !== undefined)
+      checks.push(await storeCheck(config.store.postgresUrl));
     for (const model of [config.agent.model, ...config.agent.fallbacks]) {
       const provider = model.split('/')[0] as 'anthropic' | 'openai';
       const settings = config.providers[provider];

@@ -21,6 +21,8 @@ function row(entry: SessionIndexEntry) {
     ...(entry.label === undefined ? {} : { label: entry.label, displayName: entry.label }),
     ...(entry.channel === undefined ? {} : { channel: entry.channel }),
     ...(entry.messageCount === undefined ? {} : { messageCount: entry.messageCount }),
+    // ClawdBot extension (a cluster): the host whose workspace the session uses.
+    ...(entry.host === undefined ? {} : { host: entry.host }),
   };
 }
 

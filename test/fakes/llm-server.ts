@@ -111,13 +111,26 @@ export type ParsedBody =
     };
 
 const TOOL_DIRECTIVE = /^TOOL\s+(\S+)\s*([\s\S]*)$/;
+/** `WAIT <ms> <rest>`: the first call (no tool results yet) answers after ms, as for `<rest>`. */
+const WAIT_DIRECTIVE = /^WAIT\s+(\d+)\s+([\s\S]*)$/;
 
-/** The built-in reply: `DONE <results>` after tool results, a tool call for `TOOL name {json}`, else `echo: <text>`. */
+/** The delay a WAIT directive asks for (0 without one, or once tool results are in). */
+function waitDirectiveMs(request: RecordedRequest): number {
+  if (request.toolResults.length > 0) return 0;
+  return Number(WAIT_DIRECTIVE.exec(request.userText)?.[1] ?? 0);
+}
+
+/**
+ * The built-in reply: `DONE <results>` after tool results, a tool call for `TOOL name {json}`,
+ * else `echo: <text>` (`WAIT <ms>` in front delays the first answer). It depends only on the
+ * request, so a retried call gets the same answer.
+ */
 export function echoReply(request: RecordedRequest): ScriptStep {
   if (request.toolResults.length > 0) {
     return { kind: 'text', text: `DONE ${request.toolResults.join('\n').slice(0, 200)}` };
   }
-  const directive = TOOL_DIRECTIVE.exec(request.userText);
+  const userText = WAIT_DIRECTIVE.exec(request.userText)?.[2] ?? request.userText;
+  const directive = TOOL_DIRECTIVE.exec(userText);
   if (!directive) return { kind: 'text', text: `echo: ${request.userText}` };
   const [, name = '', json = ''] = directive;
   try {
@@ -211,6 +224,7 @@ export async function startFakeLlmServer(
     const reply = toReply(step, request, raw.length, newId);
     const signal = AbortSignal.any([closing.signal, responseGone(res)]);
     if (await pause(options.latencyMs, signal)) return;
+    if (await pause(waitDirectiveMs(request) || undefined, signal)) return;
     const cut = step.kind === 'stall' || step.kind === 'drop' ? step : undefined;
     if (cut && (cut.afterChunks === undefined || !ok.stream)) {
       if (cut.kind === 'drop') return void res.socket?.destroy();
