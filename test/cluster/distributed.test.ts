@@ -11,7 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresSessionStore, type TranscriptEntry } from '../../core/sessions/index.js';
 import type { ServerFrame, TestClient } from '../../gateway/ws/test-harness.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/llm-server.js';
-import { startClawdbotCluster, type ClawdbotCluster } from '../helpers/cluster-harness.js';
+import {
+  CLUSTER_TOKEN,
+  startClawdbotCluster,
+  type ClawdbotCluster,
+} from '../helpers/cluster-harness.js';
 
 const HOST_TOOL_TIMEOUT_MS = 15_000;
 const SESSIONS = 20;
@@ -151,6 +155,42 @@ describe('ClawdBot on a Temporal cluster with two worker hosts', () => {
         'toolResult',
         'assistant',
       ]);
+    },
+  );
+
+  it(
+    'the HTTP API of a gateway without a worker: chat completions, and a tool run on the session host',
+    { timeout: 120_000 },
+    async () => {
+      const headers = {
+        authorization: `Bearer ${CLUSTER_TOKEN}`,
+        'content-type': 'application/json',
+      };
+      const completion = await fetch(`${cluster.gatewayUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { ...headers, 'x-clawdbot-session-key': sessionKey(2) },
+        body: JSON.stringify({
+          model: 'clawdbot',
+          messages: [{ role: 'user', content: 'hello over http' }],
+        }),
+      });
+      expect(completion.status).toBe(200);
+      const body = (await completion.json()) as { choices: { message: { content: string } }[] };
+      expect(body.choices[0]!.message.content).toBe('echo: hello over http');
+
+      // /tools/invoke runs read_file where the session's workspace is.
+      const invoked = await fetch(`${cluster.gatewayUrl}/tools/invoke`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          tool: 'read_file',
+          args: { path: 'note-3.txt' },
+          sessionKey: sessionKey(3),
+        }),
+      });
+      const result = (await invoked.json()) as { ok: boolean; result?: unknown };
+      expect(invoked.status, JSON.stringify(result)).toBe(200);
+      expect(JSON.stringify(result)).toContain('hello 3');
     },
   );
 
