@@ -103,7 +103,7 @@ export class SessionIndex {
       for (let attempt = 0; attempt < ENSURE_ATTEMPTS; attempt++) {
         const existing = await readRecord(path);
         if (existing !== undefined) return existing;
-        const entry = this.fresh(sessionKey, init);
+        const entry = freshEntry(sessionKey, init, this.now());
         if (await createFileExclusive(path, serialize(entry), this.fsync)) return entry;
       }
       throw new ClawdbotError('UNAVAILABLE', 'Session index entry keeps vanishing', { sessionKey });
@@ -121,19 +121,7 @@ export class SessionIndex {
       if (current === undefined) return undefined;
       if (update.sessionId !== undefined && update.sessionId !== current.sessionId)
         return undefined;
-      const next: SessionIndexEntry = {
-        ...current,
-        updatedAt: Math.max(this.now(), current.updatedAt),
-      };
-      if (update.tokens !== undefined) {
-        const { input, output, total } = update.tokens;
-        next.inputTokens = input;
-        next.outputTokens = output;
-        next.totalTokens = total ?? input + output;
-      }
-      if (update.messageCount !== undefined) next.messageCount = update.messageCount;
-      if (update.channel !== undefined) next.channel = update.channel;
-      if (update.label !== undefined) next.label = update.label;
+      const next = touchedEntry(current, update, this.now());
       await writeFileAtomic(path, serialize(next), this.fsync);
       return next;
     });
@@ -146,11 +134,7 @@ export class SessionIndex {
     const path = this.pathOf(sessionKey);
     return this.locks.run(sessionKey, async () => {
       const previous = await readRecord(path);
-      const init: SessionInit = {};
-      if (previous?.channel !== undefined) init.channel = previous.channel;
-      if (previous?.label !== undefined) init.label = previous.label;
-      if (previous?.host !== undefined) init.host = previous.host;
-      const entry = this.fresh(sessionKey, init);
+      const entry = freshEntry(sessionKey, keptOnReset(previous), this.now());
       await writeFileAtomic(path, serialize(entry), this.fsync);
       return previous === undefined ? { entry } : { entry, previous };
     });
@@ -200,20 +184,48 @@ export class SessionIndex {
     );
     return options.limit === undefined ? entries : entries.slice(0, Math.max(0, options.limit));
   }
+}
 
-  private fresh(sessionKey: string, init: SessionInit): SessionIndexEntry {
-    const now = this.now();
-    return {
-      sessionId: newSessionId(),
-      sessionKey,
-      createdAt: now,
-      updatedAt: now,
-      inputTokens: 0,
-      outputTokens: 0,
-      totalTokens: 0,
-      ...init,
-    };
+/** A new record for a key: a fresh session id, zero usage. */
+export function freshEntry(sessionKey: string, init: SessionInit, now: number): SessionIndexEntry {
+  return {
+    sessionId: newSessionId(),
+    sessionKey,
+    createdAt: now,
+    updatedAt: now,
+    inputTokens: 0,
+    outputTokens: 0,
+    totalTokens: 0,
+    ...init,
+  };
+}
+
+/** What a reset carries over from the old record: its description and owning host. */
+export function keptOnReset(previous: SessionIndexEntry | undefined): SessionInit {
+  const init: SessionInit = {};
+  if (previous?.channel !== undefined) init.channel = previous.channel;
+  if (previous?.label !== undefined) init.label = previous.label;
+  if (previous?.host !== undefined) init.host = previous.host;
+  return init;
+}
+
+/** A record after `touch` (the caller has checked the session id). */
+export function touchedEntry(
+  current: SessionIndexEntry,
+  update: SessionTouch,
+  now: number,
+): SessionIndexEntry {
+  const next: SessionIndexEntry = { ...current, updatedAt: Math.max(now, current.updatedAt) };
+  if (update.tokens !== undefined) {
+    const { input, output, total } = update.tokens;
+    next.inputTokens = input;
+    next.outputTokens = output;
+    next.totalTokens = total ?? input + output;
   }
+  if (update.messageCount !== undefined) next.messageCount = update.messageCount;
+  if (update.channel !== undefined) next.channel = update.channel;
+  if (update.label !== undefined) next.label = update.label;
+  return next;
 }
 
 function serialize(entry: SessionIndexEntry): string {

@@ -13,13 +13,16 @@ import pg from 'pg';
 import { ClawdbotError } from '../errors.js';
 import type { Message } from '../messages.js';
 import {
+  freshEntry,
+  keptOnReset,
   sessionIndexEntrySchema,
+  touchedEntry,
   type ListSessionsOptions,
   type SessionIndexEntry,
   type SessionInit,
   type SessionTouch,
 } from './index-store.js';
-import { assertValidSessionId, assertValidSessionKey, newSessionId } from './session-key.js';
+import { assertValidSessionId, assertValidSessionKey } from './session-key.js';
 import type { SessionStore, SessionStoreOptions } from './store.js';
 import {
   formatTranscriptLine,
@@ -28,7 +31,7 @@ import {
   type NewTranscriptEntry,
   type TranscriptEntry,
 } from './transcript-entry.js';
-import { ENTRY_ID_MAX_LENGTH, type AppendResult, type SessionRef } from './transcript.js';
+import { assertEntryIds, type AppendResult, type SessionRef } from './transcript.js';
 
 const SCHEMA_LOCK = 0x636c6177; // "claw": serialises concurrent schema creation
 const SCHEMA = [
@@ -117,7 +120,7 @@ export class PostgresSessionStore implements SessionStore {
     assertValidSessionKey(sessionKey);
     // Bounded: only a delete racing each attempt can make the re-read miss.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const entry = this.fresh(sessionKey, init);
+      const entry = freshEntry(sessionKey, init, this.now());
       const inserted = await this.query(
         `INSERT INTO clawdbot_sessions (session_key, updated_at, record) VALUES ($1, $2, $3)
          ON CONFLICT (session_key) DO NOTHING`,
@@ -140,19 +143,7 @@ export class PostgresSessionStore implements SessionStore {
       if (current === undefined) return undefined;
       if (update.sessionId !== undefined && update.sessionId !== current.sessionId)
         return undefined;
-      const next: SessionIndexEntry = {
-        ...current,
-        updatedAt: Math.max(this.now(), current.updatedAt),
-      };
-      if (update.tokens !== undefined) {
-        const { input, output, total } = update.tokens;
-        next.inputTokens = input;
-        next.outputTokens = output;
-        next.totalTokens = total ?? input + output;
-      }
-      if (update.messageCount !== undefined) next.messageCount = update.messageCount;
-      if (update.channel !== undefined) next.channel = update.channel;
-      if (update.label !== undefined) next.label = update.label;
+      const next = touchedEntry(current, update, this.now());
       await writeRecord(client, next);
       return next;
     });
@@ -164,11 +155,7 @@ export class PostgresSessionStore implements SessionStore {
     assertValidSessionKey(sessionKey);
     return this.transaction(async (client) => {
       const previous = await lockedRecord(client, sessionKey);
-      const init: SessionInit = {};
-      if (previous?.channel !== undefined) init.channel = previous.channel;
-      if (previous?.label !== undefined) init.label = previous.label;
-      if (previous?.host !== undefined) init.host = previous.host;
-      const entry = this.fresh(sessionKey, init);
+      const entry = freshEntry(sessionKey, keptOnReset(previous), this.now());
       await writeRecord(client, entry);
       return previous === undefined ? { entry } : { entry, previous };
     });
@@ -208,21 +195,7 @@ export class PostgresSessionStore implements SessionStore {
   async append(session: SessionRef, entries: readonly NewTranscriptEntry[]): Promise<AppendResult> {
     assertValidSessionId(session.sessionId);
     assertValidSessionKey(session.sessionKey);
-    for (const entry of entries) {
-      if (
-        typeof entry.id !== 'string' ||
-        entry.id === '' ||
-        entry.id.length > ENTRY_ID_MAX_LENGTH
-      ) {
-        throw new ClawdbotError(
-          'INVALID_REQUEST',
-          'Transcript entry id must be a non-empty string',
-          {
-            id: entry.id,
-          },
-        );
-      }
-    }
+    assertEntryIds(entries);
     const ts = this.now();
     const header: TranscriptEntry = {
       type: 'session',
@@ -313,20 +286,6 @@ export class PostgresSessionStore implements SessionStore {
       .map((row) => parseTranscriptLine(row.line))
       .filter((entry): entry is TranscriptEntry => entry !== undefined)
       .reverse();
-  }
-
-  private fresh(sessionKey: string, init: SessionInit): SessionIndexEntry {
-    const now = this.now();
-    return {
-      sessionId: newSessionId(),
-      sessionKey,
-      createdAt: now,
-      updatedAt: now,
-      inputTokens: 0,
-      outputTokens: 0,
-      totalTokens: 0,
-      ...init,
-    };
   }
 
   private async query<Row extends pg.QueryResultRow = pg.QueryResultRow>(

@@ -79,6 +79,17 @@ interface TailState {
   ids: Set<string>; // oldest first
 }
 
+/** Every entry id must be a non-empty string of at most ENTRY_ID_MAX_LENGTH. */
+export function assertEntryIds(entries: readonly NewTranscriptEntry[]): void {
+  for (const entry of entries) {
+    if (typeof entry.id !== 'string' || entry.id === '' || entry.id.length > ENTRY_ID_MAX_LENGTH) {
+      throw new ClawdbotError('INVALID_REQUEST', 'Transcript entry id must be a non-empty string', {
+        id: entry.id,
+      });
+    }
+  }
+}
+
 /** Reads and appends session transcripts under one sessions dir. */
 export class TranscriptStore {
   private readonly fsync: boolean;
@@ -107,21 +118,7 @@ export class TranscriptStore {
   async append(session: SessionRef, entries: readonly NewTranscriptEntry[]): Promise<AppendResult> {
     const path = this.pathOf(session.sessionId);
     assertValidSessionKey(session.sessionKey);
-    for (const entry of entries) {
-      if (
-        typeof entry.id !== 'string' ||
-        entry.id === '' ||
-        entry.id.length > ENTRY_ID_MAX_LENGTH
-      ) {
-        throw new ClawdbotError(
-          'INVALID_REQUEST',
-          'Transcript entry id must be a non-empty string',
-          {
-            id: entry.id,
-          },
-        );
-      }
-    }
+    assertEntryIds(entries);
     return this.locks.run(session.sessionId, () => this.appendLocked(session, path, entries));
   }
 

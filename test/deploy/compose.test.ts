@@ -187,6 +187,18 @@ describe('composeCommand', () => {
     expect(parseCli(worker.args).command).toBe('worker');
   });
 
+  it('never rewrites a secret from .env, even one that starts like a port', () => {
+    // Interpolation comes after the address rewrite: `temporal:3f9a…@` is a password.
+    const worker = composeCommand('worker', {
+      hosts,
+      env: { ...env, POSTGRES_PASSWORD: '3f9a07' },
+      stateDir: scratch,
+    });
+    expect(worker.env.CLAWDBOT_POSTGRES_URL).toBe(
+      'postgres://temporal:3f9a07@127.0.0.1:40003/clawdbot',
+    );
+  });
+
   it('fails on a missing secret or an unmapped service', () => {
     expect(() =>
       composeCommand('worker', { hosts, env: { POSTGRES_PASSWORD: 'x' }, stateDir: scratch }),
