@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -89,6 +90,35 @@ async function externalWorkerHealth(
       error: (error as Error).message,
     };
   }
+}
+
+/**
+ * Sessions in files on this machine are right for one machine only: if workers on other
+ * machines poll the same task queue, each keeps its own transcripts and the gateway sees
+ * some of them. Say so (once, at start-up); a shared store (store.postgresUrl) fixes it.
+ */
+async function warnIfSplitAcrossMachines(
+  connection: NativeConnection,
+  config: Config,
+  logger: Logger,
+): Promise<void> {
+  const response = await connection.workflowService.describeTaskQueue({
+    namespace: config.temporal.namespace,
+    taskQueue: { name: config.temporal.taskQueue },
+    taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+  });
+  const machines = new Set(
+    (response.pollers ?? [])
+      .map((poller) => /^clawdbot-worker@(.+):\d+$/.exec(poller.identity ?? '')?.[1])
+      .filter((machine): machine is string => machine !== undefined && machine !== hostname()),
+  );
+  if (machines.size === 0) return;
+  logger.warn(
+    `workers on other machines (${[...machines].join(', ')}) poll task queue ` +
+      `"${config.temporal.taskQueue}", but this process keeps sessions in files on this ` +
+      'machine: each machine would see only its own transcripts. Set store.postgresUrl ' +
+      '(CLAWDBOT_POSTGRES_URL) on every worker and gateway (see README, "Running on a cluster").',
+  );
 }
 
 /** Start Temporal (embedded unless an address is configured), the worker and the gateway. */
@@ -235,6 +265,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       });
       await app.listen({ host: config.gateway.bind, port: config.gateway.port });
       logger.info(`gateway listening on http://${config.gateway.bind}:${config.gateway.port}`);
+    }
+    if (!store.shared && config.temporal.address !== undefined) {
+      // Best effort, off the start-up path: other workers may still be connecting.
+      const check = setTimeout(() => {
+        warnIfSplitAcrossMachines(connection!, config, logger).catch(() => undefined);
+      }, 5_000);
+      check.unref();
     }
     return {
       temporalAddress: address,
