@@ -149,6 +149,8 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
   let stepLimit: number | undefined;
   let step = 0;
   let ref: TurnRef | undefined;
+  // The session's host let a call time out unpicked: its other host-bound calls fail fast.
+  let hostDown = false;
   const extraSystemPrompt = input.messages
     .map((message) => message.extraSystemPrompt)
     .filter(Boolean)
@@ -232,6 +234,19 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
           });
           continue;
         }
+        if (hostDown && policy.taskQueue !== undefined) {
+          // One wait for a dead host per turn: several file calls in a step must not cost
+          // the timeout each before the model hears anything.
+          await bookkeeping['turn.recordToolResult']({
+            ...toolInput,
+            isError: true,
+            text:
+              `Tool ${call.name} was not run: this session's workspace host ` +
+              `"${prepared.host ?? 'unknown'}" did not pick up an earlier call in this turn, ` +
+              'so this one was not sent to it. Try again later.',
+          });
+          continue;
+        }
         try {
           await toolActivity(call.name, policy)(toolInput);
         } catch (error) {
@@ -239,12 +254,12 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
           // The tool failed past its retry policy (e.g. a non-idempotent command whose
           // worker died, or a workspace host that is down): the model is told, and the
           // turn goes on.
+          const unreachable = hostUnreachableText(error, call.name, prepared.host, policy);
+          if (unreachable !== undefined) hostDown = true;
           await bookkeeping['turn.recordToolResult']({
             ...toolInput,
             isError: true,
-            text:
-              hostUnreachableText(error, call.name, prepared.host, policy) ??
-              `Tool ${call.name} failed: ${failureText(error)}`,
+            text: unreachable ?? `Tool ${call.name} failed: ${failureText(error)}`,
           });
         }
       }

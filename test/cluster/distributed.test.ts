@@ -247,6 +247,35 @@ describe('ClawdBot on a Temporal cluster with two worker hosts', () => {
           expect(resultText).toContain('host "host-a"');
         }
       }
+      // Still down: two file calls in one step wait for the host once, not twice.
+      const twoCallsKey = onA[0]!;
+      llm.scriptFor('two reads on a dead host', [
+        {
+          kind: 'tool_calls',
+          calls: [
+            { id: 'call_first', name: 'read_file', arguments: { path: 'a.txt' } },
+            { id: 'call_second', name: 'read_file', arguments: { path: 'b.txt' } },
+          ],
+        },
+        { kind: 'text', text: 'both reads failed' },
+      ]);
+      const twoCalls = await send(client, twoCallsKey, 'two reads on a dead host', 'dist-two');
+      expect(textOf(await finalOf(client, twoCalls, 120_000))).toBe('both reads failed');
+      const results = (await transcript(twoCallsKey)).filter(
+        (entry) =>
+          entry.type === 'message' &&
+          entry.runId === twoCalls &&
+          entry.message.role === 'toolResult',
+      );
+      const texts = results.map((entry) =>
+        entry.type === 'message'
+          ? entry.message.content.map((part) => ('text' in part ? part.text : '')).join('')
+          : '',
+      );
+      expect(texts).toHaveLength(2);
+      expect(texts[0]).toContain('no worker of that host picked the call up');
+      expect(texts[1]).toContain('did not pick up an earlier call in this turn');
+
       // One reply per run, no more.
       for (const runId of runs) {
         const ends = client.frames.filter((frame) => {
