@@ -7,6 +7,11 @@ export const modelRefSchema = z
 
 const port = z.number().int().min(1).max(65535);
 
+/** A worker host's id (it becomes part of a task queue name). */
+export const hostIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, ".", "_" or "-" (at most 63)');
+
 const providerSchema = z.strictObject({
   apiKey: z.string().min(1).optional().describe('API key; the environment variable overrides it'),
   baseUrl: z.url().optional().describe('Base URL of the API (OpenAI-compatible servers, proxies)'),
@@ -82,9 +87,7 @@ const sessionSchema = z.strictObject({
 });
 
 const workerSchema = z.strictObject({
-  hostId: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, ".", "_" or "-" (at most 63)')
+  hostId: hostIdSchema
     .optional()
     .describe(
       "Names this worker's host in a cluster: sessions it creates keep their workspace here " +

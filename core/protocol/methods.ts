@@ -5,6 +5,7 @@
  * and missing required fields are rejected with the zod issues in `details`.
  */
 import { z } from 'zod';
+import { hostIdSchema } from '../config/schema.js';
 
 const nonEmpty = z.string().min(1);
 const empty = z.object({});
@@ -75,6 +76,16 @@ export const sessionsListParams = z.object({
 export const sessionsResetParams = z.object({
   key: sessionKeyParam,
   reason: z.enum(['new', 'reset']).optional(),
+});
+/**
+ * `sessions.patch`: OpenClaw's `label` (null clears it), and ClawdBot's `host`: move a
+ * cluster session's file and shell tools to another worker host (its workspace files do
+ * not move).
+ */
+export const sessionsPatchParams = z.object({
+  key: sessionKeyParam,
+  label: z.string().min(1).max(512).nullable().optional(),
+  host: hostIdSchema.optional(),
 });
 /** `sessions.delete`: forget a session key (its transcript is archived). */
 export const sessionsDeleteParams = z.object({
@@ -173,6 +184,12 @@ export const sessionsListResult = loose({
 });
 /** Result of `sessions.reset`. */
 export const sessionsResetResult = loose({
+  ok: z.literal(true),
+  key: nonEmpty,
+  entry: loose({ sessionId: nonEmpty }),
+});
+/** Result of `sessions.patch`. */
+export const sessionsPatchResult = loose({
   ok: z.literal(true),
   key: nonEmpty,
   entry: loose({ sessionId: nonEmpty }),

@@ -52,6 +52,12 @@ export interface SessionTouch extends Omit<SessionInit, 'host'> {
   messageCount?: number;
 }
 
+/** What `patch` changes: a label (null removes it) or the owning host. */
+export interface SessionPatch {
+  label?: string | null;
+  host?: string;
+}
+
 /** Options of `list`. */
 export interface ListSessionsOptions {
   limit?: number;
@@ -140,6 +146,18 @@ export class SessionIndex {
     });
   }
 
+  /** Change a record's label or host; undefined if the key is not indexed. */
+  async patch(sessionKey: string, patch: SessionPatch): Promise<SessionIndexEntry | undefined> {
+    const path = this.pathOf(sessionKey);
+    return this.locks.run(sessionKey, async () => {
+      const current = await readRecord(path);
+      if (current === undefined) return undefined;
+      const next = patchedEntry(current, patch, this.now());
+      await writeFileAtomic(path, serialize(next), this.fsync);
+      return next;
+    });
+  }
+
   /** Remove a key's record; returns it, or undefined if there was none. */
   async remove(sessionKey: string): Promise<SessionIndexEntry | undefined> {
     const path = this.pathOf(sessionKey);
@@ -207,6 +225,19 @@ export function keptOnReset(previous: SessionIndexEntry | undefined): SessionIni
   if (previous?.label !== undefined) init.label = previous.label;
   if (previous?.host !== undefined) init.host = previous.host;
   return init;
+}
+
+/** A record after `patch`. */
+export function patchedEntry(
+  current: SessionIndexEntry,
+  patch: SessionPatch,
+  now: number,
+): SessionIndexEntry {
+  const next: SessionIndexEntry = { ...current, updatedAt: Math.max(now, current.updatedAt) };
+  if (patch.label === null) delete next.label;
+  else if (patch.label !== undefined) next.label = patch.label;
+  if (patch.host !== undefined) next.host = patch.host;
+  return next;
 }
 
 /** A record after `touch` (the caller has checked the session id). */

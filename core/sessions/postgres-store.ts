@@ -15,11 +15,13 @@ import type { Message } from '../messages.js';
 import {
   freshEntry,
   keptOnReset,
+  patchedEntry,
   sessionIndexEntrySchema,
   touchedEntry,
   type ListSessionsOptions,
   type SessionIndexEntry,
   type SessionInit,
+  type SessionPatch,
   type SessionTouch,
 } from './index-store.js';
 import { assertValidSessionId, assertValidSessionKey } from './session-key.js';
@@ -144,6 +146,17 @@ export class PostgresSessionStore implements SessionStore {
       if (update.sessionId !== undefined && update.sessionId !== current.sessionId)
         return undefined;
       const next = touchedEntry(current, update, this.now());
+      await writeRecord(client, next);
+      return next;
+    });
+  }
+
+  async patch(sessionKey: string, patch: SessionPatch): Promise<SessionIndexEntry | undefined> {
+    assertValidSessionKey(sessionKey);
+    return this.transaction(async (client) => {
+      const current = await lockedRecord(client, sessionKey);
+      if (current === undefined) return undefined;
+      const next = patchedEntry(current, patch, this.now());
       await writeRecord(client, next);
       return next;
     });

@@ -150,6 +150,17 @@ describe.each(kinds)('session store on %s', (_name, make) => {
     expect(await store.get(sessionKey)).toBeUndefined();
   });
 
+  it('patch sets and clears a label and moves the host; unknown keys are undefined', async () => {
+    const store = open();
+    const sessionKey = key();
+    const created = await store.ensure(sessionKey, { host: 'host-a', label: 'old' });
+    const moved = await store.patch(sessionKey, { host: 'host-b', label: null });
+    expect(moved).toMatchObject({ sessionId: created.sessionId, host: 'host-b' });
+    expect(moved?.label).toBeUndefined();
+    expect(await store.get(sessionKey)).toEqual(moved);
+    expect(await store.patch(key(), { label: 'x' })).toBeUndefined();
+  });
+
   it('lists newest first with limit and activeMinutes', async () => {
     let now = 1_000_000;
     const store =

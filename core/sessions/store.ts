@@ -13,6 +13,7 @@ import {
   type ListSessionsOptions,
   type SessionIndexEntry,
   type SessionInit,
+  type SessionPatch,
   type SessionTouch,
 } from './index-store.js';
 import type { NewTranscriptEntry, TranscriptEntry } from './transcript-entry.js';
@@ -42,6 +43,8 @@ export interface SessionStore {
   ensure(sessionKey: string, init?: SessionInit): Promise<SessionIndexEntry>;
   /** Record activity (updatedAt, latest usage); undefined if the key is not indexed. */
   touch(sessionKey: string, update?: SessionTouch): Promise<SessionIndexEntry | undefined>;
+  /** Change a key's label or owning host; undefined if the key is not indexed. */
+  patch(sessionKey: string, patch: SessionPatch): Promise<SessionIndexEntry | undefined>;
   /** Give a key a new session id; the old transcript stays readable by its id. */
   reset(sessionKey: string): Promise<{ entry: SessionIndexEntry; previous?: SessionIndexEntry }>;
   /** Forget a key, keeping its transcript for recovery by hand. False if it was not indexed. */
@@ -103,6 +106,10 @@ export class FileSessionStore implements SessionStore {
   /** Record activity (updatedAt, latest usage); undefined if the key is not indexed. */
   touch(sessionKey: string, update?: SessionTouch): Promise<SessionIndexEntry | undefined> {
     return this.index.touch(sessionKey, update);
+  }
+
+  patch(sessionKey: string, patch: SessionPatch): Promise<SessionIndexEntry | undefined> {
+    return this.index.patch(sessionKey, patch);
   }
 
   /** Give a key a new session id; the old transcript stays on disk, readable by its id. */

@@ -18,6 +18,7 @@ import { modelsListMethod } from './models-list.js';
 import { sendMethod } from './send.js';
 import { sessionsDeleteMethod } from './sessions-delete.js';
 import { sessionsListMethod } from './sessions-list.js';
+import { sessionsPatchMethod } from './sessions-patch.js';
 import { sessionsResetMethod } from './sessions-reset.js';
 import { statusMethod } from './status.js';
 import type { GatewayMethod } from './types.js';
@@ -30,6 +31,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   configGetMethod,
   configPatchMethod,
   sessionsListMethod,
+  sessionsPatchMethod,
   sessionsResetMethod,
   sessionsDeleteMethod,
   chatSendMethod,

@@ -7,6 +7,7 @@ import {
   modelsListResult,
   sessionsDeleteResult,
   sessionsListResult,
+  sessionsPatchResult,
   sessionsResetResult,
   statusResult,
 } from '../../core/protocol/index.js';
@@ -174,6 +175,24 @@ describe('sessions methods', () => {
     expect(mainDelete.error).toMatchObject({ code: 'INVALID_REQUEST' });
     const badKey = await c.request('sessions.reset', { key: 'agent::x' });
     expect(badKey.error).toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+
+  it('patches a label (null clears it); host is refused without a shared store', async () => {
+    const c = await connect();
+    await gateway!.store.ensure('agent:main:patch-me');
+    const labelled = await c.request('sessions.patch', { key: 'patch-me', label: 'Work' });
+    expect(sessionsPatchResult.parse(labelled.payload).entry).toMatchObject({ label: 'Work' });
+    expect((await gateway!.store.get('agent:main:patch-me'))?.label).toBe('Work');
+    await c.request('sessions.patch', { key: 'patch-me', label: null });
+    expect((await gateway!.store.get('agent:main:patch-me'))?.label).toBeUndefined();
+
+    const host = await c.request('sessions.patch', { key: 'patch-me', host: 'other-host' });
+    expect(host.error).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(host.error?.message).toContain('store.postgresUrl');
+    const badHost = await c.request('sessions.patch', { key: 'patch-me', host: '../etc' });
+    expect(badHost.error).toMatchObject({ code: 'INVALID_REQUEST' });
+    const missing = await c.request('sessions.patch', { key: 'never-created', label: 'x' });
+    expect(missing.error).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('answers UNAVAILABLE when the gateway has no session store', async () => {
