@@ -120,7 +120,8 @@ export function createTurnActivities({ store, bus, placement }: TurnActivityDeps
       ...(store.shared ? { host: init.host ?? placement.hostId } : {}),
     });
     if (!store.shared) return { sessionId: session.sessionId, tools: toolPolicies() };
-    // An entry created before the store was shared has no owner: this host takes it.
+    // An entry created before the store was shared has no owner: this host serves this
+    // turn (not recorded; the next turn's worker decides again).
     const owner = session.host ?? placement.hostId;
     return {
       sessionId: session.sessionId,

@@ -271,15 +271,20 @@ async function readRecord(path: string): Promise<SessionIndexEntry | undefined> 
     if (hasErrorCode(error, 'ENOENT')) return undefined;
     throw error;
   }
+  return parseIndexRecord(text, { path });
+}
+
+/**
+ * A stored index record, validated. Records are only ever replaced whole, so a bad one is
+ * damage, not a race: say so (with `where` it was) rather than minting a new session id.
+ */
+export function parseIndexRecord(text: string, where: Record<string, string>): SessionIndexEntry {
   let parsed;
   try {
     parsed = sessionIndexEntrySchema.safeParse(JSON.parse(text));
   } catch {
     parsed = undefined;
   }
-  // Records are only ever replaced whole, so a bad one is damage, not a race: say so
-  // rather than silently minting a new session id over it.
-  if (!parsed?.success)
-    throw new ClawdbotError('INTERNAL', 'Corrupt session index record', { path });
+  if (!parsed?.success) throw new ClawdbotError('INTERNAL', 'Corrupt session index record', where);
   return parsed.data;
 }

@@ -15,8 +15,8 @@ import type { Message } from '../messages.js';
 import {
   freshEntry,
   keptOnReset,
+  parseIndexRecord,
   patchedEntry,
-  sessionIndexEntrySchema,
   touchedEntry,
   type ListSessionsOptions,
   type SessionIndexEntry,
@@ -115,11 +115,14 @@ export class PostgresSessionStore implements SessionStore {
       'SELECT record FROM clawdbot_sessions WHERE session_key = $1',
       [sessionKey],
     );
-    return result.rows[0] && parseRecord(result.rows[0].record, sessionKey);
+    return result.rows[0] && parseIndexRecord(result.rows[0].record, { sessionKey });
   }
 
   async ensure(sessionKey: string, init: SessionInit = {}): Promise<SessionIndexEntry> {
     assertValidSessionKey(sessionKey);
+    // Every turn calls this, and the key almost always exists: one read, no insert.
+    const found = await this.get(sessionKey);
+    if (found !== undefined) return found;
     // Bounded: only a delete racing each attempt can make the re-read miss.
     for (let attempt = 0; attempt < 5; attempt++) {
       const entry = freshEntry(sessionKey, init, this.now());
@@ -197,7 +200,7 @@ export class PostgresSessionStore implements SessionStore {
     const entries: SessionIndexEntry[] = [];
     for (const row of result.rows) {
       try {
-        entries.push(parseRecord(row.record, row.session_key));
+        entries.push(parseIndexRecord(row.record, { sessionKey: row.session_key }));
       } catch {
         // Like the file store's list: one damaged record does not hide the others.
       }
@@ -356,7 +359,7 @@ async function lockedRecord(
     'SELECT record FROM clawdbot_sessions WHERE session_key = $1 FOR UPDATE',
     [sessionKey],
   );
-  return result.rows[0] && parseRecord(result.rows[0].record, sessionKey);
+  return result.rows[0] && parseIndexRecord(result.rows[0].record, { sessionKey });
 }
 
 async function writeRecord(client: pg.PoolClient, entry: SessionIndexEntry): Promise<void> {
@@ -365,16 +368,4 @@ async function writeRecord(client: pg.PoolClient, entry: SessionIndexEntry): Pro
      ON CONFLICT (session_key) DO UPDATE SET updated_at = $2, record = $3`,
     [entry.sessionKey, entry.updatedAt, JSON.stringify(entry)],
   );
-}
-
-function parseRecord(text: string, sessionKey: string): SessionIndexEntry {
-  let parsed;
-  try {
-    parsed = sessionIndexEntrySchema.safeParse(JSON.parse(text));
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed?.success)
-    throw new ClawdbotError('INTERNAL', 'Corrupt session index record', { sessionKey });
-  return parsed.data;
 }
