@@ -13,6 +13,19 @@ export interface InboundMessage {
   /** Extra system prompt for this turn (e.g. system messages of /v1/chat/completions). */
   extraSystemPrompt?: string;
   receivedAt: number;
+  /** Set when a messaging channel sent it: where the reply goes (channel.deliver). */
+  delivery?: DeliveryTarget;
+}
+
+/** Where a channel message came from, and so where its reply is delivered. */
+export interface DeliveryTarget {
+  channel: string;
+  accountId: string;
+  chatType: 'direct' | 'group' | 'channel';
+  chatId: string;
+  threadId?: string;
+  /** The platform message that triggered the turn (replies quote it per replyToMode). */
+  platformMessageId: string;
 }
 
 /** How a session queues messages that arrive while a turn runs. */
