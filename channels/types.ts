@@ -32,8 +32,11 @@ export interface InboundAttachment {
   mimeType?: string;
   /** Size as the platform reports it, when it does (checked against mediaMaxMb before download). */
   size?: number;
-  /** Fetch the bytes (the channel knows how: a file URL with its token, getFile, ...). */
-  download(): Promise<Uint8Array>;
+  /**
+   * Fetch the bytes (the channel knows how: a file URL with its token, getFile, ...). A
+   * stream (e.g. a fetch Response body) lets the mediaMaxMb cap stop an unsized download early.
+   */
+  download(): Promise<Uint8Array | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>>;
 }
 
 /** One platform message, normalized by the channel. */

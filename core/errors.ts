@@ -57,6 +57,11 @@ export const errorTable = {
     retryable: false,
     doc: 'The embedded Temporal server did not come up.',
   },
+  MEDIA_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    doc: 'An inbound attachment is larger than the channel account allows (mediaMaxMb).',
+  },
 } as const satisfies Record<string, { status: number; retryable: boolean; doc: string }>;
 
 /** A stable error code. */
