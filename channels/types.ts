@@ -47,6 +47,11 @@ export interface ChannelInbound {
   chatId: string;
   /** Thread or forum topic inside the chat. */
   threadId?: string;
+  /**
+   * `topic` for a Telegram forum topic: part of the chat's session key
+   * (`<chatId>:topic:<id>`) rather than a thread suffix. Default `thread`.
+   */
+  threadKind?: 'thread' | 'topic';
   /** Who sent it (platform user id) and their display name. */
   senderId: string;
   senderName?: string;
@@ -178,8 +183,16 @@ export interface ChannelAccountHandle {
   sendMedia(input: SendMediaInput): Promise<SentMessage>;
   /** Show "typing…" in a chat (no-op on platforms without it). */
   sendTyping?(target: DeliveryTarget): Promise<void>;
-  /** Edit a sent message (draft streaming). */
-  editText?(target: DeliveryTarget, platformMessageId: string, text: string): Promise<void>;
+  /**
+   * Edit a sent message (draft streaming). `formatted` as in SendTextInput: drafts are
+   * plain text (false, the default); the final reply's first chunk is formatted.
+   */
+  editText?(
+    target: DeliveryTarget,
+    platformMessageId: string,
+    text: string,
+    options?: { formatted: boolean },
+  ): Promise<void>;
   /** Probe the platform (getMe, auth.test, /users/@me): throws with the reason on failure. */
   probe(): Promise<{ botName: string }>;
   stop(): Promise<void>;

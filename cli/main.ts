@@ -2,7 +2,11 @@ import { Command, Option } from 'commander';
 import { ClawdbotError } from '../core/errors.js';
 import type { LogLevel } from '../core/logger.js';
 import { clawdbotVersion } from '../core/version.js';
+import { runChannelsList } from './commands/channels-list.js';
+import { runChannelsStatus } from './commands/channels-status.js';
 import { runDoctor } from './commands/doctor.js';
+import { runPairingApprove } from './commands/pairing-approve.js';
+import { runPairingList } from './commands/pairing-list.js';
 import { runForeground } from './commands/run.js';
 import { installTemporalRuntime } from './runtime/temporal-runtime.js';
 
@@ -29,6 +33,7 @@ export function buildProgram(): Command {
     .option('--port <port>', 'gateway port (default 18789)')
     .option('--bind <address>', 'gateway bind address (default 127.0.0.1)')
     .option('--no-worker', 'do not run a worker in this process')
+    .option('--no-channels', 'start no messaging channel accounts')
     .action(async (flags: Parameters<typeof runForeground>[0]) => runForeground(flags, true));
 
   runtimeOptions(program.command('worker'))
@@ -48,6 +53,47 @@ export function buildProgram(): Command {
     .action(async (flags: Parameters<typeof runDoctor>[0]) => {
       process.exitCode = await runDoctor(flags);
     });
+
+  const channels = program.command('channels').description('messaging channels');
+  channels
+    .command('list')
+    .description('channels and the accounts config sets up')
+    .option('--state-dir <dir>', 'state directory')
+    .option('--json', 'print JSON')
+    .action((flags: Parameters<typeof runChannelsList>[0]) => {
+      process.exitCode = runChannelsList(flags);
+    });
+  channels
+    .command('status')
+    .description("each channel account's live status, from the running gateway")
+    .option('--state-dir <dir>', 'state directory')
+    .option('--port <port>', 'gateway port (default from config)')
+    .option('--json', 'print JSON')
+    .action(async (flags: Parameters<typeof runChannelsStatus>[0]) => {
+      process.exitCode = await runChannelsStatus(flags);
+    });
+
+  const pairing = program.command('pairing').description('direct-message pairing requests');
+  pairing
+    .command('list [channel]')
+    .description('pending pairing requests')
+    .option('--state-dir <dir>', 'state directory')
+    .option('--port <port>', 'gateway port (default from config)')
+    .option('--json', 'print JSON')
+    .action(async (channel: string | undefined, flags: Parameters<typeof runPairingList>[1]) => {
+      process.exitCode = await runPairingList(channel, flags);
+    });
+  pairing
+    .command('approve <channel> <code>')
+    .description('allow the sender of a pairing code (and tell them, unless --no-notify)')
+    .option('--state-dir <dir>', 'state directory')
+    .option('--port <port>', 'gateway port (default from config)')
+    .option('--no-notify', 'do not message the approved sender')
+    .action(
+      async (channel: string, code: string, flags: Parameters<typeof runPairingApprove>[2]) => {
+        process.exitCode = await runPairingApprove(channel, code, flags);
+      },
+    );
   return program;
 }
 

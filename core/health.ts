@@ -12,4 +12,17 @@ export interface HealthReport {
   gateway: ComponentHealth;
   worker: ComponentHealth;
   temporal: ComponentHealth;
+  /** Channel accounts this process hosts (a failing one does not make `ok` false). */
+  channels?: ChannelHealth[];
+}
+
+/** One channel account in the health report. */
+export interface ChannelHealth {
+  channel: string;
+  accountId: string;
+  enabled: boolean;
+  configured: boolean;
+  running: boolean;
+  connected: boolean;
+  lastError?: string;
 }

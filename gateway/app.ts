@@ -9,7 +9,8 @@ import type { AgentService } from '../core/agent/agent-service.js';
 import { createEventIngest, eventIngestPath } from './events/ingest.js';
 import { healthRoutes } from './http/health.js';
 import { httpApiRoutes } from './http/index.js';
-import type { OutboundChannels } from './methods/index.js';
+import { attachWebhookRoutes, type WebhookRouteTable } from './http/channel-routes.js';
+import type { ChannelControl, OutboundChannels } from './methods/index.js';
 import { verifyBearer } from './ws/auth.js';
 import type { WsOptions } from './ws/options.js';
 import { attachWsGateway, type WsGateway } from './ws/server.js';
@@ -29,6 +30,10 @@ export interface GatewayDeps {
   paths?: StatePaths;
   /** Outbound delivery for the `send` method; without it `send` answers UNAVAILABLE. */
   channels?: OutboundChannels;
+  /** The channel manager: channels.status/logout and pairing.*; without it they answer UNAVAILABLE. */
+  channelControl?: ChannelControl;
+  /** Channel webhook routes, added while the gateway listens. */
+  webhooks?: WebhookRouteTable;
   logger?: Logger;
   /** Environment whose overrides apply to a patched config (default process.env). */
   env?: NodeJS.ProcessEnv;
@@ -53,6 +58,7 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstanc
     // Closing must not wait on idle keep-alive HTTP clients.
     forceCloseConnections: 'idle',
   });
+  if (deps.webhooks) attachWebhookRoutes(app, deps.webhooks);
   await app.register(healthRoutes(deps.health));
   const ws = attachWsGateway(app, deps);
   app.decorate('wsGateway', ws);

@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
+import { deliverReply } from './channel-delivery.js';
 import { pendingApprovalsQuery, resolveApprovalUpdate, steerSignal } from './definitions.js';
 import { approvalStateAttribute } from './search-attributes.js';
 import { hostUnreachableText, toolActivity } from './tool-proxy.js';
@@ -286,6 +287,16 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
       ...(last ? { last } : {}),
     });
   const finished = await CancellationScope.nonCancellable(finish);
+  await deliverReply({
+    taskQueue: workflowInfo().taskQueue,
+    sessionKey,
+    sessionId: ref?.sessionId ?? '',
+    runId,
+    messages: input.messages,
+    status,
+    text: finished.text,
+    ...(errorMessage !== undefined ? { errorMessage } : {}),
+  });
   return {
     runId,
     status,

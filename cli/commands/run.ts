@@ -7,12 +7,17 @@ import { startRuntime } from '../runtime/runtime.js';
  * and exits non-zero, so a supervisor notices instead of a half-alive process lingering.
  */
 export async function runForeground(
-  flags: RuntimeFlags & { worker: boolean },
+  flags: RuntimeFlags & { worker: boolean; channels?: boolean },
   gateway: boolean,
 ): Promise<void> {
   const context = commandContext(flags);
   const { logger } = context;
-  const runtime = await startRuntime({ ...context, gateway, worker: flags.worker });
+  const runtime = await startRuntime({
+    ...context,
+    gateway,
+    worker: flags.worker,
+    channels: flags.channels ?? true,
+  });
   let stopping = false;
   const shutdown = async (reason: string, exitCode: number) => {
     if (stopping) return;

@@ -13,7 +13,16 @@ import { createRemoteBus, type ClosableBus } from '../../core/events/remote-bus.
 import { openSessionStore } from '../../core/sessions/index.js';
 import { hostTaskQueue, resolveHostId } from '../../core/cluster/placement.js';
 import { createTemporalAgentService } from '../../core/agent/temporal-agent-service.js';
+import { builtInChannels } from '../../channels/index.js';
+import { resolveChannelAccounts } from '../../channels/runtime/account-config.js';
+import {
+  createChannelManager,
+  type ChannelManager,
+  type ChannelManagerOptions,
+} from '../../channels/runtime/manager.js';
+import type { ChannelPlugin } from '../../channels/types.js';
 import { buildGatewayApp } from '../../gateway/app.js';
+import { createWebhookRouteTable } from '../../gateway/http/channel-routes.js';
 import { assertSafeBind } from '../../gateway/ws/auth.js';
 import { requireTemporalBinary } from './temporal-binary.js';
 import {
@@ -30,6 +39,12 @@ export interface RuntimeOptions {
   logger: Logger;
   gateway: boolean;
   worker: boolean;
+  /** Start the configured channel accounts (gateway only; `--no-channels` sets false). */
+  channels?: boolean;
+  /** The channel plugins (default: the built-in ones); tests add their own. */
+  channelPlugins?: readonly ChannelPlugin[];
+  /** Channel manager tuning (tests shorten backoff and intervals). */
+  channelTuning?: Pick<ChannelManagerOptions, 'restart' | 'typingIntervalMs' | 'draftIntervalMs'>;
 }
 
 /** The running pieces of one ClawdBot process. */
@@ -133,12 +148,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let worker: RunningWorker | undefined;
   let app: FastifyInstance | undefined;
   let remoteBus: ClosableBus | undefined;
+  let channels: ChannelManager | undefined;
+  const channelPlugins = options.channelPlugins ?? builtInChannels;
   const store = openSessionStore(config, paths.stateDir);
   // Gateway and worker in one process share an in-process bus; a lone worker sends its
   // events to the gateway over the gateway's /internal/events WebSocket.
   const localBus = createLocalBus();
 
   const stop = async () => {
+    if (channels) {
+      await channels.stop().catch((error: Error) => logger.warn(`channels stop: ${error.message}`));
+      logger.info('channels stopped');
+    }
     if (app) {
       await app.close().catch((error: Error) => logger.warn(`gateway close: ${error.message}`));
       logger.info('gateway stopped');
@@ -171,6 +192,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     // Refuse an unsafe bind before starting anything.
     if (options.gateway) assertSafeBind(config);
+    // A bad channels.<id> field stops start-up with the field named, like any config error.
+    if (options.gateway) resolveChannelAccounts(config, channelPlugins);
     mkdirSync(paths.stateDir, { recursive: true });
     let address = config.temporal.address;
     // Only `clawdbot gateway` embeds a server; a lone worker joins the one it is pointed at.
@@ -246,11 +269,56 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         temporal.status === 'ok' &&
         workerHealth.status !== 'failed' &&
         workerHealth.status !== 'stopped';
-      return { ok, ts: Date.now(), gateway, worker: workerHealth, temporal };
+      return {
+        ok,
+        ts: Date.now(),
+        gateway,
+        worker: workerHealth,
+        temporal,
+        ...(channels
+          ? {
+              channels: channels.status().map((account) => ({
+                channel: account.channel,
+                accountId: account.accountId,
+                enabled: account.enabled,
+                configured: account.configured,
+                running: account.running,
+                connected: account.connected,
+                ...(account.lastError !== undefined ? { lastError: account.lastError } : {}),
+              })),
+            }
+          : {}),
+      };
     };
 
     if (options.gateway) {
+      const webhooks = createWebhookRouteTable();
+      // The gateway process hosts the channels, with or without a worker: it also serves
+      // their delivery task queues, so replies go out from here.
+      channels = createChannelManager({
+        config,
+        plugins: channelPlugins,
+        agent,
+        store,
+        bus: localBus,
+        connection,
+        stateDir: paths.stateDir,
+        workspaceDir: paths.workspaceDir,
+        logger: logger.child('channels'),
+        httpRoutes: webhooks,
+        startAccounts: options.channels ?? true,
+        ...options.channelTuning,
+      });
       app = await buildGatewayApp({
+        channelControl: {
+          knownChannels: () => channelPlugins.map((plugin) => plugin.id),
+          status: () => channels!.status(),
+          logout: (channel, accountId) => channels!.logout(channel, accountId),
+          pairingList: (channel) => channels!.pairingList(channel),
+          pairingApprove: (channel, code, notify) =>
+            channels!.pairingApprove(channel, code, notify),
+        },
+        webhooks,
         config,
         health,
         agent,
@@ -265,6 +333,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       });
       await app.listen({ host: config.gateway.bind, port: config.gateway.port });
       logger.info(`gateway listening on http://${config.gateway.bind}:${config.gateway.port}`);
+      mkdirSync(paths.workspaceDir, { recursive: true });
+      channels.start();
     }
     if (!store.shared && config.temporal.address !== undefined) {
       // Best effort, off the start-up path: other workers may still be connecting.

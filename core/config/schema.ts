@@ -84,6 +84,13 @@ const approvalsSchema = z.strictObject({
 const sessionSchema = z.strictObject({
   queueMode: z.enum(['followup', 'collect', 'steer']).default('followup'),
   debounceMs: z.number().int().min(0).max(60_000).default(1500),
+  dmScope: z
+    .enum(['main', 'per-peer', 'per-channel-peer', 'per-account-channel-peer'])
+    .default('main')
+    .describe(
+      'Which session a channel direct message goes to: the main session (shared with ' +
+        'WebChat), one per sender, one per channel and sender, or one per account and sender',
+    ),
 });
 
 const workerSchema = z.strictObject({
@@ -179,6 +186,12 @@ export const configSchema = z.strictObject({
   worker: workerSchema.default(workerSchema.parse({})),
   store: storeSchema.default({}),
   tools: toolsSchema.default(toolsSchema.parse({})),
+  // Each channels.<id> is validated by its channel's own schema in channels/runtime (core
+  // does not know the channels); here it only has to be an object.
+  channels: z
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .default({})
+    .describe('Messaging channels (telegram, discord, slack...), one section per channel'),
   providers: z
     .strictObject({
       anthropic: providerSchema.default({}),

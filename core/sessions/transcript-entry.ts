@@ -46,13 +46,36 @@ export interface ErrorEntry {
   message: string;
 }
 
+/**
+ * One piece of a reply (chunk or media, `index` in send order) that a channel delivered,
+ * or that the platform refused (`status: 'failed'`, with the platform's own message).
+ * Written by channel.deliver right after the send, so a retried delivery skips what is
+ * recorded; not part of the conversation (the model and chat.history never see it).
+ */
+export interface DeliveryEntry {
+  type: 'delivery';
+  id: string;
+  ts: number;
+  runId: string;
+  channel: string;
+  accountId: string;
+  chatId: string;
+  index: number;
+  status: 'sent' | 'failed';
+  platformMessageId?: string;
+  error?: string;
+}
+
 /** Any transcript line. */
-export type TranscriptEntry = SessionHeaderEntry | MessageEntry | AbortEntry | ErrorEntry;
+export type TranscriptEntry =
+  SessionHeaderEntry | MessageEntry | AbortEntry | ErrorEntry | DeliveryEntry;
 
 type WithOptionalTs<T> = T extends { ts: number } ? Omit<T, 'ts'> & { ts?: number } : never;
 
 /** What a caller appends: any entry but the header (written by the store); `ts` defaults to now. */
-export type NewTranscriptEntry = WithOptionalTs<MessageEntry | AbortEntry | ErrorEntry>;
+export type NewTranscriptEntry = WithOptionalTs<
+  MessageEntry | AbortEntry | ErrorEntry | DeliveryEntry
+>;
 
 // Loose objects keep fields we do not know (OpenClaw imports carry usage.cost and the
 // like): readers hand them on instead of silently dropping them.
@@ -72,6 +95,16 @@ const entrySchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('message'), ...base, runId: z.string(), message: messageSchema }),
   z.looseObject({ type: z.literal('abort'), ...base, runId: z.string(), reason: z.string() }),
   z.looseObject({ type: z.literal('error'), ...base, runId: z.string(), message: z.string() }),
+  z.looseObject({
+    type: z.literal('delivery'),
+    ...base,
+    runId: z.string(),
+    channel: z.string(),
+    accountId: z.string(),
+    chatId: z.string(),
+    index: z.number().int().min(0),
+    status: z.enum(['sent', 'failed']),
+  }),
 ]);
 
 /** Parse one line; undefined for a torn, foreign or unknown-typed line (readers skip those). */
@@ -122,4 +155,6 @@ export const transcriptEntryId = {
   abort: (runId: string): string => `${runId}:abort`,
   /** The error marker of the run. */
   error: (runId: string): string => `${runId}:error`,
+  /** Piece `index` of the run's reply, delivered to a channel. */
+  delivery: (runId: string, index: number): string => `delivery:${runId}:${index}`,
 };

@@ -4,6 +4,8 @@ import { agentWaitMethod } from './agent-wait.js';
 import { chatAbortMethod } from './chat-abort.js';
 import { chatHistoryMethod } from './chat-history.js';
 import { chatSendMethod } from './chat-send.js';
+import { channelsLogoutMethod } from './channels-logout.js';
+import { channelsStatusMethod } from './channels-status.js';
 import { configGetMethod } from './config-get.js';
 import { configPatchMethod } from './config-patch.js';
 import { cronAddMethod } from './cron-add.js';
@@ -15,6 +17,8 @@ import { execApprovalListMethod } from './exec-approval-list.js';
 import { execApprovalResolveMethod } from './exec-approval-resolve.js';
 import { healthMethod } from './health.js';
 import { modelsListMethod } from './models-list.js';
+import { pairingApproveMethod } from './pairing-approve.js';
+import { pairingListMethod } from './pairing-list.js';
 import { sendMethod } from './send.js';
 import { sessionsDeleteMethod } from './sessions-delete.js';
 import { sessionsListMethod } from './sessions-list.js';
@@ -47,7 +51,12 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   cronRemoveMethod,
   cronRunMethod,
   cronRunsMethod,
+  channelsStatusMethod,
+  channelsLogoutMethod,
+  pairingListMethod,
+  pairingApproveMethod,
 ];
 
 export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';
 export type { OutboundChannels, OutboundSend } from './send.js';
+export type { ChannelControl } from './channels-control.js';

@@ -1,0 +1,9 @@
+/**
+ * The built-in channels, in the order `channels list` shows them. Each platform adds its
+ * one line here (`import { telegramChannel } from './telegram/index.js'` and the entry);
+ * the gateway starts the configured accounts of these plugins (channels/runtime).
+ */
+import type { ChannelPlugin } from './types.js';
+
+/** Every channel ClawdBot ships with. */
+export const builtInChannels: readonly ChannelPlugin[] = [];

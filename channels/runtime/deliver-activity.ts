@@ -1,0 +1,233 @@
+/**
+ * The `channel.deliver` activity: one finished reply → the platform, chunk by chunk, each
+ * chunk sent at most once across retries. A chunk counts as sent once its `delivery` entry
+ * is in the session's transcript (the sessions store every process of a cluster shares),
+ * written right after the platform accepted it; a retried attempt skips recorded chunks.
+ * What remains is the instant between the platform's answer and that write: a crash there
+ * re-sends one chunk (platforms with an idempotency key get `deliveryId` to close it).
+ */
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Logger } from '../../core/logger.js';
+import {
+  transcriptEntryId,
+  type DeliveryEntry,
+  type SessionStore,
+} from '../../core/sessions/index.js';
+import {
+  channelRejectedErrorType,
+  type ChannelDeliverInput,
+  type ChannelDeliverResult,
+} from '../../workflows/channel-delivery.js';
+import { chunkFormatted } from '../shared/chunk.js';
+import { extractMediaLines } from '../shared/media.js';
+import {
+  ChannelSendError,
+  type ChannelAccountHandle,
+  type ChannelPlugin,
+  type CommonAccountOptions,
+  type SentMessage,
+} from '../types.js';
+
+/** A running account as delivery needs it. */
+export interface DeliveryAccount {
+  plugin: ChannelPlugin;
+  options: CommonAccountOptions;
+  handle: ChannelAccountHandle;
+  /** Note a successful send (status: lastOutboundAt). */
+  onSent(): void;
+}
+
+/** What the activity needs from the process hosting the account. */
+export interface DeliverActivityDeps {
+  store: SessionStore;
+  logger: Logger;
+  /** The running account, or undefined while it is not (the attempt then fails and is retried). */
+  account(): DeliveryAccount | undefined;
+  /**
+   * The draft message this process streamed for a run (Telegram streamMode 'partial'), to
+   * be edited into chunk 0 instead of sending a new message; undefined when there is none.
+   */
+  takeDraft?(runId: string): Promise<string | undefined>;
+}
+
+/** One piece of a reply, in send order: text chunks first, then media. */
+type Piece =
+  | { kind: 'text'; text: string; formatted: boolean; plain: string }
+  | { kind: 'media'; source: string; media: 'image' | 'file' | 'audio' | 'video' };
+
+/** Split a reply into the pieces sent, deterministically (a retry computes the same list). */
+export function replyPieces(
+  text: string,
+  limit: number,
+  format: (markdown: string) => string,
+): Piece[] {
+  const { text: body, media } = extractMediaLines(text);
+  // Remember each formatted piece's Markdown: the plain-text fallback sends that.
+  const sources = new Map<string, string>();
+  const chunks =
+    body.trim() === ''
+      ? []
+      : chunkFormatted(body, limit, (markdown) => {
+          const formatted = format(markdown);
+          sources.set(formatted, markdown);
+          return formatted;
+        });
+  return [
+    ...chunks.map((chunk): Piece => ({
+      kind: 'text',
+      text: chunk.text,
+      formatted: chunk.formatted,
+      plain: chunk.formatted ? (sources.get(chunk.text) ?? chunk.text) : chunk.text,
+    })),
+    ...media.map((item): Piece => ({ kind: 'media', source: item.source, media: item.kind })),
+  ];
+}
+
+/** Indexes of the pieces of a run already recorded as sent (or refused) in the transcript. */
+async function recordedPieces(store: SessionStore, input: ChannelDeliverInput) {
+  // Deliveries are the last entries of their turn (the session runs its next turn only
+  // after this one delivered), so the transcript's tail holds them.
+  const entries = await store.readEntries(input.sessionId, { limit: 1000 });
+  const done = new Map<number, DeliveryEntry>();
+  for (const entry of entries) {
+    if (entry.type === 'delivery' && entry.runId === input.runId) done.set(entry.index, entry);
+  }
+  return done;
+}
+
+function deliveryEntry(
+  input: ChannelDeliverInput,
+  index: number,
+  outcome: { platformMessageId: string } | { error: string },
+): Omit<DeliveryEntry, 'ts'> {
+  return {
+    type: 'delivery',
+    id: transcriptEntryId.delivery(input.runId, index),
+    runId: input.runId,
+    channel: input.target.channel,
+    accountId: input.target.accountId,
+    chatId: input.target.chatId,
+    index,
+    ...('error' in outcome
+      ? { status: 'failed' as const, error: outcome.error }
+      : { status: 'sent' as const, platformMessageId: outcome.platformMessageId }),
+  };
+}
+
+/** Turn a platform error into the failure Temporal should see. */
+function failureOf(error: unknown): Error {
+  if (!(error instanceof ChannelSendError)) return error as Error;
+  if (error.options.retryAfterMs !== undefined) {
+    // Honour the platform's retry_after instead of our own backoff.
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'ChannelRateLimited',
+      nextRetryDelay: Math.max(1, error.options.retryAfterMs),
+    });
+  }
+  return error;
+}
+
+/** The `channel.deliver` activity of one account. */
+export function createDeliverActivity(deps: DeliverActivityDeps) {
+  return {
+    async 'channel.deliver'(input: ChannelDeliverInput): Promise<ChannelDeliverResult> {
+      const account = deps.account();
+      if (!account) {
+        throw ApplicationFailure.retryable(
+          `channel ${input.target.channel} account ${input.target.accountId} is not running here yet`,
+          'ChannelNotRunning',
+        );
+      }
+      const { plugin, options } = account;
+      const limit = options.textChunkLimit ?? plugin.textChunkLimit;
+      const pieces = replyPieces(input.text, limit, (markdown) => plugin.formatText(markdown));
+      const done = await recordedPieces(deps.store, input);
+      const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
+      let sent = 0;
+      const replyTo = (index: number) =>
+        (options.replyToMode === 'all' || (options.replyToMode === 'first' && index === 0)) &&
+        plugin.capabilities.reply
+          ? { replyToMessageId: input.target.platformMessageId }
+          : {};
+      for (const [index, piece] of pieces.entries()) {
+        if (done.has(index)) continue;
+        Context.current().heartbeat({ index });
+        const deliveryId = `${input.runId}:${index}`;
+        let result: SentMessage;
+        try {
+          result = await sendPiece(deps, account, input, piece, index, deliveryId, replyTo(index));
+        } catch (error) {
+          if (
+            error instanceof ChannelSendError &&
+            !error.options.retryable &&
+            error.options.retryAfterMs === undefined
+          ) {
+            // The platform refused for good: keep its own words in the transcript.
+            await deps.store.append(session, [
+              deliveryEntry(input, index, { error: error.message }),
+            ]);
+            deps.logger.warn(`delivery refused by ${plugin.id}: ${error.message}`, {
+              runId: input.runId,
+              index,
+            });
+            throw ApplicationFailure.nonRetryable(error.message, channelRejectedErrorType);
+          }
+          throw failureOf(error);
+        }
+        await deps.store.append(session, [deliveryEntry(input, index, result)]);
+        account.onSent();
+        sent++;
+      }
+      return { sent, skipped: pieces.length - sent };
+    },
+  };
+}
+
+async function sendPiece(
+  deps: DeliverActivityDeps,
+  account: DeliveryAccount,
+  input: ChannelDeliverInput,
+  piece: Piece,
+  index: number,
+  deliveryId: string,
+  reply: { replyToMessageId?: string },
+): Promise<SentMessage> {
+  const { handle } = account;
+  const target = input.target;
+  if (piece.kind === 'media') {
+    return handle.sendMedia({
+      target,
+      source: piece.source,
+      kind: piece.media,
+      deliveryId,
+      ...reply,
+    });
+  }
+  if (index === 0 && handle.editText && deps.takeDraft) {
+    const draft = await deps.takeDraft(input.runId);
+    if (draft !== undefined) {
+      try {
+        await handle.editText(target, draft, piece.text, { formatted: piece.formatted });
+        return { platformMessageId: draft };
+      } catch (error) {
+        // The draft is gone or the edit was refused: send the chunk as a new message.
+        deps.logger.debug(`draft edit failed: ${(error as Error).message}`);
+      }
+    }
+  }
+  try {
+    return await handle.sendText({
+      target,
+      text: piece.text,
+      formatted: piece.formatted,
+      deliveryId,
+      ...reply,
+    });
+  } catch (error) {
+    if (!(error instanceof ChannelSendError) || !error.options.formatting || !piece.formatted)
+      throw error;
+    // The platform rejected our formatting (a parse error): the words matter more.
+    return handle.sendText({ target, text: piece.plain, formatted: false, deliveryId, ...reply });
+  }
+}

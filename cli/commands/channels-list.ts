@@ -1,0 +1,47 @@
+import { builtInChannels } from '../../channels/index.js';
+import { resolveChannelAccounts } from '../../channels/runtime/account-config.js';
+import { commandContext, type RuntimeFlags } from '../context.js';
+
+/** `clawdbot channels list [--json]`: the channels this build has and the accounts config sets up (no gateway needed). */
+export function runChannelsList(
+  flags: Pick<RuntimeFlags, 'stateDir'> & { json?: boolean },
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): number {
+  const { config } = commandContext(flags);
+  const accounts = resolveChannelAccounts(config, builtInChannels);
+  const rows = builtInChannels.map((plugin) => ({
+    channel: plugin.id,
+    label: plugin.label,
+    accounts: accounts
+      .filter((account) => account.plugin.id === plugin.id)
+      .map((account) => ({
+        accountId: account.accountId,
+        enabled: account.options.enabled,
+        configured: account.configured,
+        dmPolicy: account.options.dmPolicy,
+        groupPolicy: account.options.groupPolicy,
+      })),
+  }));
+  if (flags.json) {
+    write(`${JSON.stringify({ channels: rows }, null, 2)}\n`);
+    return 0;
+  }
+  if (rows.length === 0) write('No channels in this build.\n');
+  for (const row of rows) {
+    if (row.accounts.length === 0) {
+      write(`${row.channel} (${row.label}): not configured\n`);
+      continue;
+    }
+    for (const account of row.accounts) {
+      const state = !account.enabled
+        ? 'disabled'
+        : account.configured
+          ? 'configured'
+          : 'missing credentials';
+      write(
+        `${row.channel}:${account.accountId} (${row.label}): ${state}, dmPolicy ${account.dmPolicy}, groupPolicy ${account.groupPolicy}\n`,
+      );
+    }
+  }
+  return 0;
+}
