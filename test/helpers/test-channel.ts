@@ -118,7 +118,7 @@ export function createTestChannel(id = 'testchat', textChunkLimit = 100): TestCh
     // A visible, checkable "format": bold markers become <b> tags.
     formatText: (markdown) => markdown.replace(/\*\*(.+?)\*\*/g, '<b>$1</b>'),
     idLabel: 'testUserId',
-    configSchema: configSchema as unknown as z.ZodType<TestAccount>,
+    configSchema: configSchema,
     isConfigured: (account) => account.token !== undefined,
     start(context): Promise<ChannelAccountHandle> {
       const attempts = (startAttempts.get(context.accountId) ?? 0) + 1;
