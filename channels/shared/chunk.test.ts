@@ -148,6 +148,48 @@ describe('chunkText', () => {
     }
   });
 
+  it('keeps every chunk within the limit and loses nothing, for any input and limit', () => {
+    const pieces = [
+      'word',
+      ' ',
+      '\n',
+      '\n\n',
+      '```\n',
+      '\n```\n',
+      'End. ',
+      'x'.repeat(30),
+      '- item\n',
+      '😀',
+      '<&>',
+      '**b**',
+      '  indented\n',
+      '~~~\n',
+    ];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    // Fences are added where code is split; whitespace may move at boundaries.
+    const kept = (text: string) => text.replace(/[`~\s]/g, '');
+    for (let sample = 0; sample < 800; sample += 1) {
+      const count = 1 + Math.floor(random() * 80);
+      const text = Array.from(
+        { length: count },
+        () => pieces[Math.floor(random() * pieces.length)],
+      ).join('');
+      const limit = 1 + Math.floor(random() * 120);
+      const chunks = chunkText(text, limit);
+      for (const chunk of chunks)
+        expect(chunk.length, JSON.stringify(text)).toBeLessThanOrEqual(limit);
+      expect(kept(chunks.join('')), JSON.stringify({ text, limit })).toBe(kept(text));
+      const formattedLimit = Math.max(limit, 10);
+      for (const chunk of chunkFormatted(text, formattedLimit, markdownToTelegramHtml)) {
+        expect(chunk.text.length).toBeLessThanOrEqual(formattedLimit);
+      }
+    }
+  });
+
   it('rejects a limit that is not a positive integer', () => {
     expect(() => chunkText('x', 0)).toThrow(RangeError);
     expect(() => chunkText('x', 1.5)).toThrow(RangeError);

@@ -158,9 +158,12 @@ export function chunkText(markdown: string, limit: number): string[] {
       const newline = rest.lastIndexOf('\n', lastContentEnd);
       const end = newline > contentStart ? newline : safeEnd(rest, lastContentEnd);
       const next = newline > contentStart ? newline + 1 : end;
-      chunks.push(`${rest.slice(block.start, end).replace(/\r$/, '')}\n${block.closeLine}`);
-      rest = `${block.openLine}\n${rest.slice(next)}`;
-      continue;
+      // Each piece must carry some of the code, or reopening the fence would loop forever.
+      if (end > contentStart) {
+        chunks.push(`${rest.slice(block.start, end).replace(/\r$/, '')}\n${block.closeLine}`);
+        rest = `${block.openLine}\n${rest.slice(next)}`;
+        continue;
+      }
     }
     // No whitespace at all, or a limit too small for fences: cut hard.
     const end = safeEnd(rest, limit);
