@@ -224,6 +224,9 @@ describe('chunkFormatted', () => {
     for (const chunk of chunks) {
       expect(chunk.formatted).toBe(true);
       expect(chunk.text.length).toBeLessThanOrEqual(limit);
+      // The Markdown kept for a plain-text resend is the piece's own, and fits too.
+      expect(format(chunk.markdown)).toBe(chunk.text);
+      expect(chunk.markdown.length).toBeLessThanOrEqual(limit);
     }
   });
 
@@ -237,7 +240,7 @@ describe('chunkFormatted', () => {
 
   it('falls back to plain text for a piece that cannot fit formatted', () => {
     expect(chunkFormatted('<', 3, (markdown) => `[${markdown}]`.repeat(2))).toEqual([
-      { text: '<', formatted: false },
+      { text: '<', formatted: false, markdown: '<' },
     ]);
   });
 });

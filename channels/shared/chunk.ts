@@ -10,6 +10,8 @@ export interface FormattedChunk {
   text: string;
   /** false: `text` is the raw Markdown, to be sent without a parse mode. */
   formatted: boolean;
+  /** The Markdown this piece came from: what to send as plain text if the platform rejects `text`. */
+  markdown: string;
 }
 
 /** A fenced code block as found in the text being split. */
@@ -186,13 +188,15 @@ export function chunkFormatted(
 ): FormattedChunk[] {
   const fit = (chunk: string, previousLimit: number): FormattedChunk[] => {
     const text = format(chunk);
-    if (text.length <= limit) return [{ text, formatted: true }];
+    if (text.length <= limit) return [{ text, formatted: true, markdown: chunk }];
     // Shrink in proportion to the growth, and a little more so it converges quickly.
     const smaller = Math.min(
       previousLimit - 1,
       Math.floor(((chunk.length * limit) / text.length) * 0.95),
     );
-    if (smaller < 1 || chunk.length <= 1) return [{ text: chunk, formatted: false }];
+    if (smaller < 1 || chunk.length <= 1) {
+      return [{ text: chunk, formatted: false, markdown: chunk }];
+    }
     return chunkText(chunk, smaller).flatMap((piece) => fit(piece, smaller));
   };
   return chunkText(markdown, limit).flatMap((chunk) => fit(chunk, limit));
