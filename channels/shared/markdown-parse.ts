@@ -111,7 +111,10 @@ export function parseBlocks(markdown: string): Block[] {
       index += 1;
       continue;
     }
-    blocks.push({ type: 'text', text: line });
+    // Lines of one paragraph are read together, so `**a\nb**` is bold across the break.
+    const previous = blocks.at(-1);
+    if (previous?.type === 'text') previous.text += `\n${line}`;
+    else blocks.push({ type: 'text', text: line });
     index += 1;
   }
   return blocks;

@@ -49,6 +49,12 @@ describe('markdownToTelegramHtml', () => {
     expect(markdownToTelegramHtml('***both***')).toBe('<b><i>both</i></b>');
   });
 
+  it('keeps the lines of a paragraph, and marks that span them', () => {
+    expect(markdownToTelegramHtml('one **bold\nacross** lines\nthree')).toBe(
+      'one <b>bold\nacross</b> lines\nthree',
+    );
+  });
+
   it('escapes &, < and > in text', () => {
     expect(markdownToTelegramHtml('a < b && c > d <script>')).toBe(
       'a &lt; b &amp;&amp; c &gt; d &lt;script&gt;',
