@@ -164,6 +164,8 @@ describe('chunkText', () => {
       '**b**',
       '  indented\n',
       '~~~\n',
+      '\r\n',
+      '```\r\n',
     ];
     let seed = 7;
     const random = () => {
