@@ -80,9 +80,15 @@ interface ChannelHarnessBase {
   close(): Promise<void>;
 }
 
-/** Gateway, worker and channels in this process. */
+/** Gateway and channels in this process; the agent worker here, in a child process, or none. */
 export interface ChannelGatewayHarness extends ChannelHarnessBase {
   runtime: Runtime;
+  /** The `clawdbot worker` child process (worker: 'child'). */
+  workerProcess: CliProcess | undefined;
+  /** SIGKILL the child worker. */
+  killWorker(): Promise<void>;
+  /** Start a (new) child worker. */
+  startWorker(): CliProcess;
   /** Stop the runtime and start it again on the same state dir and port. */
   restart(): Promise<void>;
   /** Stop the runtime only (start it again with `restart`). */
@@ -145,8 +151,11 @@ export async function startChannelGateway(
   options: ChannelHarnessOptions & {
     /** Channel plugins (default: the built-in ones). */
     plugins?: readonly ChannelPlugin[];
-    /** Run the agent worker here too (default true). */
-    worker?: boolean;
+    /**
+     * Where the agent worker runs: in this process (default), as a `clawdbot worker`
+     * child process (kill it mid-turn with killWorker), or nowhere.
+     */
+    worker?: 'in-process' | 'child' | 'none';
     tuning?: RuntimeOptions['channelTuning'];
     logLevel?: LogLevel;
   },
@@ -158,14 +167,43 @@ export async function startChannelGateway(
       paths: base.paths,
       logger: createLogger('channel-test', options.logLevel ?? 'warn'),
       gateway: true,
-      worker: options.worker ?? true,
+      worker: (options.worker ?? 'in-process') === 'in-process',
       channels: true,
       ...(options.plugins ? { channelPlugins: options.plugins } : {}),
       ...(options.tuning ? { channelTuning: options.tuning } : {}),
     });
   let runtime: Runtime | undefined = await start();
+  const spawnWorker = () =>
+    spawnClawdbot(
+      [
+        'worker',
+        '--state-dir',
+        base.paths.stateDir,
+        '--temporal-address',
+        options.temporalAddress,
+        '--gateway-url',
+        `ws://127.0.0.1:${base.config.gateway.port}/internal/events`,
+      ],
+      cleanEnv({ CLAWDBOT_LOG_LEVEL: options.logLevel ?? 'warn' }),
+    );
+  let workerProcess = options.worker === 'child' ? spawnWorker() : undefined;
+  const killWorker = async () => {
+    const child = workerProcess;
+    workerProcess = undefined;
+    if (!child || child.child.exitCode !== null || child.child.signalCode !== null) return;
+    child.child.kill('SIGKILL');
+    await child.exited;
+  };
   return {
     ...base,
+    get workerProcess() {
+      return workerProcess;
+    },
+    killWorker,
+    startWorker() {
+      workerProcess = spawnWorker();
+      return workerProcess;
+    },
     get runtime() {
       if (!runtime) throw new Error('the runtime is stopped');
       return runtime;
@@ -179,6 +217,7 @@ export async function startChannelGateway(
       runtime = await start();
     },
     async close() {
+      await killWorker();
       await runtime?.stop();
       runtime = undefined;
       await connection.close();

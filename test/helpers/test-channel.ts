@@ -43,6 +43,7 @@ export type TestFailure =
 export interface TestAccount extends CommonAccountOptions {
   token?: string;
   streamMode: 'off' | 'partial';
+  webhookPath?: string;
 }
 
 /** The test channel plus the controls a test uses. */
@@ -100,6 +101,8 @@ export function createTestChannel(id = 'testchat', textChunkLimit = 100): TestCh
   const configSchema = channelAccountSchema({
     token: z.string().optional(),
     streamMode: z.enum(['off', 'partial']).default('off'),
+    /** Receive messages as JSON POSTed here too (checks the gateway's webhook routes). */
+    webhookPath: z.string().optional(),
   });
 
   const plugin: ChannelPlugin<TestAccount> = {
@@ -130,6 +133,33 @@ export function createTestChannel(id = 'testchat', textChunkLimit = 100): TestCh
       }
       contexts.set(context.accountId, context);
       context.setStatus({ connected: true, botName: 'testbot' });
+      if (context.account.webhookPath !== undefined) {
+        context.registerHttpRoute?.({
+          method: 'POST',
+          path: context.account.webhookPath,
+          async handler(request) {
+            // The raw bytes must arrive untouched (platforms sign them).
+            if (request.headers['x-test-length'] !== String(request.rawBody.length)) {
+              return { status: 401, body: { error: 'body changed in transit' } };
+            }
+            const body = JSON.parse(request.rawBody.toString('utf8')) as {
+              senderId: string;
+              text: string;
+              id: string;
+            };
+            const outcome = await context.receive({
+              accountId: context.accountId,
+              chatType: 'direct',
+              chatId: body.senderId,
+              senderId: body.senderId,
+              text: body.text,
+              platformMessageId: body.id,
+              mentioned: false,
+            });
+            return { status: 200, body: { ok: true, outcome } };
+          },
+        });
+      }
       const record = (send: Omit<TestSend, 'accountId' | 'at'>) =>
         sends.push({ ...send, accountId: context.accountId, at: Date.now() });
       return Promise.resolve({
