@@ -1,0 +1,29 @@
+import type { z } from 'zod';
+import type { ChannelPlugin } from '../types.js';
+import { startDiscordAccount } from './account.js';
+import { discordOptionsSchema, discordToken } from './config.js';
+import type { DiscordAccount } from './config.js';
+
+/** Discord through discord.js: DMs, group DMs, guild channels and their threads. */
+export const discordChannel: ChannelPlugin<DiscordAccount> = {
+  id: 'discord',
+  label: 'Discord',
+  capabilities: {
+    chatTypes: ['direct', 'group', 'channel'],
+    threads: true,
+    media: true,
+    reactions: false,
+    edit: true,
+    typing: true,
+    reply: true,
+  },
+  // OpenClaw's Discord limit; Discord itself refuses content over 2000 characters.
+  textChunkLimit: 2000,
+  // Discord renders Markdown itself: model output goes out as written.
+  formatText: (markdown) => markdown,
+  idLabel: 'discordUserId',
+  // The runtime validates the shared options and merges them in; this is Discord's own keys.
+  configSchema: discordOptionsSchema as unknown as z.ZodType<DiscordAccount>,
+  isConfigured: (account) => discordToken(account) !== undefined,
+  start: (context) => startDiscordAccount(context),
+};
