@@ -362,6 +362,33 @@ describe('discord adapter (discord.js against the fake Discord)', () => {
     expect(started.status.connected).toBe(true);
   });
 
+  it('resumes when Discord asks it to reconnect (op 7)', async () => {
+    const frank = fake.addUser('frank');
+    const dm = fake.dmChannel(frank);
+    const resumesBefore = fake.gateway.resumes;
+    fake.requestReconnect();
+    await waitUntil(() => fake.gateway.resumes > resumesBefore, 'the resume');
+    const message = fake.userMessage({ channelId: dm.id, author: frank, content: 'after op 7' });
+    await waitUntil(
+      () => started.received.some((m) => m.platformMessageId === message.id),
+      'message',
+    );
+  });
+
+  it('identifies anew when its session cannot be resumed (op 9)', async () => {
+    const gina = fake.addUser('gina');
+    const dm = fake.dmChannel(gina);
+    const identifiesBefore = fake.gateway.identifies;
+    fake.invalidateSessions();
+    fake.dropConnections();
+    await waitUntil(() => fake.gateway.identifies > identifiesBefore, 'a new identify');
+    const message = fake.userMessage({ channelId: dm.id, author: gina, content: 'after op 9' });
+    await waitUntil(
+      () => started.received.some((m) => m.platformMessageId === message.id),
+      'message',
+    );
+  });
+
   it('fails to start with a bad token, naming the reason', async () => {
     await expect(startAccount(fake, 'not-the-token')).rejects.toThrow(/token/i);
   });

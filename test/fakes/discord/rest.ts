@@ -58,7 +58,8 @@ export async function handleRest(
     return send(res, 404, errorBody(0, '404: Not Found'));
   }
   const path = url.pathname.slice('/api/v10'.length);
-  const record = (status: number) => context.world.requests.push({ method, path, status });
+  const record = (status: number) =>
+    context.world.requests.push({ method, path, status, at: Date.now() });
 
   if (req.headers.authorization !== `Bot ${context.token}`) {
     record(401);

@@ -67,6 +67,8 @@ export interface DiscordFake {
   dropConnections(): void;
   /** op 7 RECONNECT to every session. */
   requestReconnect(): void;
+  /** Forget every session: a client's next RESUME gets op 9 and it identifies anew. */
+  invalidateSessions(): void;
   /** Sessions with an open socket. */
   connectedSessions(): number;
   /** Resolve once `predicate` holds on the sent log (polls; rejects after timeoutMs). */
@@ -171,6 +173,7 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
     failNext: (fault) => void faults.push({ ...fault }),
     dropConnections: () => gateway.dropConnections(),
     requestReconnect: () => gateway.requestReconnect(),
+    invalidateSessions: () => gateway.invalidateSessions(),
     connectedSessions: () => gateway.connectedSessions(),
     async waitForSent(predicate, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;

@@ -27,6 +27,7 @@ export interface RecordedRestRequest {
   method: string;
   path: string;
   status: number;
+  at: number;
 }
 
 /** A guild the bot is in, with its channels and threads. */
