@@ -57,6 +57,8 @@ export async function startDiscordAccount(
   });
   client.on(Events.ShardError, (error) => context.setStatus({ lastError: error.message }));
   client.on(Events.Error, (error) => context.setStatus({ lastError: error.message }));
+  client.on(Events.Warn, (message) => logger.warn(message));
+  client.on(Events.Debug, (message) => logger.debug(message));
   client.on(Events.MessageCreate, (message) => void deliverInbound(context, client, message));
 
   const abort = () => void client.destroy();
