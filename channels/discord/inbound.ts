@@ -75,10 +75,11 @@ function toAttachment(attachment: Attachment): InboundAttachment {
     size: attachment.size,
     async download() {
       const response = await fetch(attachment.url);
-      if (!response.ok) {
+      if (!response.ok || !response.body) {
         throw new Error(`Discord attachment ${attachment.name}: HTTP ${response.status}`);
       }
-      return new Uint8Array(await response.arrayBuffer());
+      // A stream, so the mediaMaxMb cap can stop a download that outgrows it.
+      return response.body;
     },
   };
 }

@@ -226,7 +226,10 @@ describe('discord adapter (discord.js against the fake Discord)', () => {
       mimeType: 'image/png',
       size: 7,
     });
-    expect(await attachment?.download()).toEqual(bytes);
+    const body = await attachment?.download();
+    expect(
+      new Uint8Array(await new Response(body as ReadableStream<Uint8Array>).arrayBuffer()),
+    ).toEqual(bytes);
   });
 
   it('uploads media as a multipart file with its caption', async () => {
