@@ -59,7 +59,24 @@ export async function startDiscordAccount(
   client.on(Events.Error, (error) => context.setStatus({ lastError: error.message }));
   client.on(Events.Warn, (message) => logger.warn(message));
   client.on(Events.Debug, (message) => logger.debug(message));
-  client.on(Events.MessageCreate, (message) => void deliverInbound(context, client, message));
+  // One chain per channel: the gateway hands messages over in order, and a session must see
+  // them in that order even when handing one over is slow or retried.
+  const chains = new Map<string, Promise<void>>();
+  client.on(Events.MessageCreate, (message) => {
+    const previous = chains.get(message.channelId) ?? Promise.resolve();
+    const next = previous
+      .then(() => deliverInbound(context, client, message))
+      .catch((error: unknown) =>
+        logger.error('could not read a Discord message', {
+          messageId: message.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
+    chains.set(message.channelId, next);
+    void next.finally(() => {
+      if (chains.get(message.channelId) === next) chains.delete(message.channelId);
+    });
+  });
 
   const abort = () => void client.destroy();
   context.signal.addEventListener('abort', abort, { once: true });
