@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { CommonAccountOptions } from '../types.js';
+import { channelAccountSchema } from '../shared/config.js';
 
 /**
  * Discord's own options of one account, under `channels.discord` (the `default` account) or
- * `channels.discord.accounts.<id>`; the options every channel shares are added by the runtime.
+ * `channels.discord.accounts.<id>`.
  */
 export const discordOptionsShape = {
   token: z
@@ -23,11 +23,11 @@ export const discordOptionsShape = {
 /** Discord's own options of one account, as parsed. */
 export type DiscordOptions = z.infer<z.ZodObject<typeof discordOptionsShape>>;
 
-/** One Discord account's options: the shared ones plus Discord's own. */
-export type DiscordAccount = CommonAccountOptions & DiscordOptions;
+/** One Discord account's strict schema: the options every channel shares plus Discord's own. */
+export const discordAccountSchema = channelAccountSchema(discordOptionsShape);
 
-/** The strict schema of Discord's own keys (unknown keys are config errors). */
-export const discordOptionsSchema = z.strictObject(discordOptionsShape);
+/** One Discord account's options, as parsed. */
+export type DiscordAccount = z.output<typeof discordAccountSchema>;
 
 /** The account's token, else DISCORD_BOT_TOKEN, so a token need not sit in clawdbot.json. */
 export function discordToken(

@@ -1,7 +1,6 @@
-import type { z } from 'zod';
 import type { ChannelPlugin } from '../types.js';
 import { startDiscordAccount } from './account.js';
-import { discordOptionsSchema, discordToken } from './config.js';
+import { discordAccountSchema, discordToken } from './config.js';
 import type { DiscordAccount } from './config.js';
 
 /** Discord through discord.js: DMs, group DMs, guild channels and their threads. */
@@ -22,8 +21,7 @@ export const discordChannel: ChannelPlugin<DiscordAccount> = {
   // Discord renders Markdown itself: model output goes out as written.
   formatText: (markdown) => markdown,
   idLabel: 'discordUserId',
-  // The runtime validates the shared options and merges them in; this is Discord's own keys.
-  configSchema: discordOptionsSchema as unknown as z.ZodType<DiscordAccount>,
+  configSchema: discordAccountSchema,
   isConfigured: (account) => discordToken(account) !== undefined,
   start: (context) => startDiscordAccount(context),
 };
