@@ -3,7 +3,8 @@
  * one line here (`import { telegramChannel } from './telegram/index.js'` and the entry);
  * the gateway starts the configured accounts of these plugins (channels/runtime).
  */
+import { discordChannel } from './discord/index.js';
 import type { ChannelPlugin } from './types.js';
 
 /** Every channel ClawdBot ships with. */
-export const builtInChannels: readonly ChannelPlugin[] = [];
+export const builtInChannels: readonly ChannelPlugin[] = [discordChannel];
