@@ -76,6 +76,7 @@ export async function startTelegramAccount(
   } else {
     // A webhook left set by an earlier run makes getUpdates fail with 409 Conflict.
     await bot.api.deleteWebhook({}, apiSignal);
+    context.setStatus({ connected: true });
     running = runLongPolling({
       bot,
       signal,

@@ -37,7 +37,8 @@ export async function runLongPolling(options: PollingOptions): Promise<void> {
   const { bot, signal, logger, setStatus } = options;
   let offset: number | undefined;
   let backoffMs = MIN_BACKOFF_MS;
-  let healthy = false;
+  // The account reported itself connected after getMe; a failed poll says otherwise.
+  let healthy = true;
   const pause = async (reason: string) => {
     await sleep(backoffMs, signal);
     backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);

@@ -44,8 +44,8 @@ export interface FakeTelegram {
   bot: TgUser;
   /** Everything the bot sent or edited, in order. */
   sent: SentRecord[];
-  /** Every Bot API call, with the status it got. */
-  calls: { method: string; status: number }[];
+  /** Every Bot API call, with the status it got and when (ms since the epoch). */
+  calls: { method: string; status: number; at: number }[];
   /** Webhook POSTs the fake made: the update id and the status the bot answered. */
   webhookDeliveries: { updateId: number; status: number }[];
   /** A user sends a message (entities for @mentions and /commands are added as Telegram does). */
@@ -103,7 +103,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const body = await readBody(request);
     const method = call[2]!.toLowerCase();
     const record = (status: number) => {
-      calls.push({ method: call[2]!, status });
+      calls.push({ method: call[2]!, status, at: Date.now() });
       changes.emit('change');
     };
     if (call[1] !== token) {
