@@ -47,7 +47,7 @@ function contextFor(
   return {
     accountId: 'default',
     account: options,
-    logger: createLogger('telegram-test', 'warn'),
+    logger: createLogger('telegram-test', 'error'),
     signal: abort.signal,
     receive: (message): Promise<InboundOutcome> => {
       if (recorder.failNext > 0) {
@@ -129,6 +129,20 @@ describe('telegram adapter (grammy against the fake Bot API)', () => {
     await start();
     await fake.waitFor(() => recorder.received.length === 1);
     expect(recorder.received[0]!.text).toBe('while down');
+  });
+
+  it('keeps polling through a dropped connection and a 5xx', async () => {
+    await start();
+    await fake.waitFor(() => fake.polling());
+    fake.failNext('getUpdates', { kind: 'server-error' });
+    fake.dropConnections(); // the pending long poll dies; the next one gets the 502
+    fake.userSends({ from: alice, text: 'are you still there' });
+    await fake.waitFor(() => recorder.received.length === 1);
+    expect(recorder.received[0]!.text).toBe('are you still there');
+    expect(fake.calls.some((call) => call.method === 'getUpdates' && call.status === 502)).toBe(
+      true,
+    );
+    expect(recorder.status.lastError).toMatch(/Bad Gateway/);
   });
 
   it('tells groups, mentions, replies to the bot and forum topics apart', async () => {

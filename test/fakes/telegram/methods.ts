@@ -26,6 +26,11 @@ const mediaMethods: Record<string, string> = {
 export class BotApiMethods {
   private activePoll: ((error: TgApiError) => void) | undefined;
 
+  /** A getUpdates long poll is waiting for updates. */
+  get polling(): boolean {
+    return this.activePoll !== undefined;
+  }
+
   constructor(
     private readonly state: TelegramState,
     private readonly changes: EventEmitter,
@@ -89,10 +94,14 @@ export class BotApiMethods {
     const ready = () => this.state.pending().slice(0, limit);
     if (ready().length > 0 || timeoutMs === 0) return ready();
     return new Promise<TgUpdate[]>((resolve, reject) => {
+      let done = false;
       const finish = (error?: TgApiError) => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
         this.changes.off('change', onChange);
         if (this.activePoll === supersede) this.activePoll = undefined;
+        this.changes.emit('change');
         if (error) reject(error);
         else resolve(ready());
       };
@@ -103,6 +112,7 @@ export class BotApiMethods {
       const timer = setTimeout(() => finish(), timeoutMs);
       this.activePoll = supersede;
       this.changes.on('change', onChange);
+      this.changes.emit('change');
       void context.closed.then(() => finish());
     });
   }

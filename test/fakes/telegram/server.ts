@@ -54,6 +54,8 @@ export interface FakeTelegram {
   pushUpdate(update: Omit<TgUpdate, 'update_id'>): TgUpdate;
   /** Answer the next `times` calls of `method` (or any method: '*') with a failure. */
   failNext(method: string, failure: InjectedFailure, times?: number): void;
+  /** Whether a getUpdates long poll is waiting right now. */
+  polling(): boolean;
   /** Updates not yet confirmed by an offset (or a 2xx webhook answer). */
   unconfirmed(): TgUpdate[];
   /** Resolves with the first non-undefined value of `check`, re-evaluated on every change. */
@@ -165,6 +167,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     failNext: (method, failure, times = 1) => {
       for (let i = 0; i < times; i++) failures.push({ method: method.toLowerCase(), failure });
     },
+    polling: () => methods.polling,
     unconfirmed: () => state.pending(),
     waitFor: <T>(check: () => T | undefined | false) =>
       new Promise<T>((resolve) => {
