@@ -42,12 +42,14 @@ export async function startTelegramAccount(
   const botName = `@${bot.botInfo.username}`;
   context.setStatus({ botName });
 
-  const download = async (fileId: string): Promise<Uint8Array> => {
+  const download = async (fileId: string) => {
     const file = await bot.api.getFile(fileId, apiSignal);
     if (!file.file_path) throw new Error(`Telegram gave no file_path for ${fileId}`);
     const response = await fetch(`${apiRoot}/file/bot${token}/${file.file_path}`, { signal });
-    if (!response.ok) throw new Error(`Telegram file download failed: HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
+    if (!response.ok || !response.body) {
+      throw new Error(`Telegram file download failed: HTTP ${response.status}`);
+    }
+    return response.body;
   };
 
   bot.on(['message', 'channel_post'], async (ctx) => {

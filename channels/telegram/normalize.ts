@@ -5,8 +5,8 @@
 import type { Chat, Message, MessageEntity, UserFromGetMe } from 'grammy/types';
 import type { ChatType, ChannelInbound, InboundAttachment } from '../types.js';
 
-/** Fetches a file's bytes by file_id (getFile, then the file URL). */
-export type FileDownloader = (fileId: string) => Promise<Uint8Array>;
+/** Fetches a file by file_id (getFile, then the file URL), as a stream the size cap can cut. */
+export type FileDownloader = (fileId: string) => ReturnType<InboundAttachment['download']>;
 
 /** Telegram's chat types in the channel layer's terms. */
 export function chatTypeOf(chat: Chat): ChatType {
