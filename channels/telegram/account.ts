@@ -95,8 +95,8 @@ export async function startTelegramAccount(
     sendText: (input) => sendText(bot.api, input),
     sendMedia: (input) => sendMedia(bot.api, input),
     sendTyping: (target) => sendTyping(bot.api, target),
-    editText: (target, platformMessageId, text) =>
-      editText(bot.api, target, platformMessageId, text),
+    editText: (target, platformMessageId, text, options?: { formatted: boolean }) =>
+      editText(bot.api, target, platformMessageId, text, options),
     probe: async () => ({ botName: `@${(await bot.api.getMe()).username}` }),
     stop: async () => {
       stopping.abort();

@@ -326,6 +326,15 @@ describe('telegram adapter (grammy against the fake Bot API)', () => {
     await handle!.editText!(target(alice.id), draft.platformMessageId, 'Thinking about it');
     await handle!.editText!(target(alice.id), draft.platformMessageId, 'Thinking about it'); // unchanged: fine
     expect(fake.sent.filter((s) => s.method === 'editMessageText')).toHaveLength(1);
+    // The final reply's first chunk replaces the draft, formatted.
+    await handle!.editText!(target(alice.id), draft.platformMessageId, '<b>Done</b>', {
+      formatted: true,
+    });
+    expect(fake.sent.at(-1)).toMatchObject({
+      method: 'editMessageText',
+      parseMode: 'HTML',
+      text: 'Done',
+    });
   });
 
   it('fails to start with a bad token, saying so', async () => {

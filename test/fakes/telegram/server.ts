@@ -174,10 +174,13 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         const test = () => {
           const value = check();
           if (value === undefined || value === false) return;
-          changes.off('change', test);
+          changes.off('change', later);
           resolve(value);
         };
-        changes.on('change', test);
+        // Checked once the request that changed things has finished its bookkeeping
+        // (its call log entry is written after the method ran).
+        const later = () => setImmediate(test);
+        changes.on('change', later);
         test();
       }),
     dropConnections: () => {
