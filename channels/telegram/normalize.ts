@@ -57,7 +57,8 @@ export function normalizeMessage(
     accountId,
     chatType: chatTypeOf(message.chat),
     chatId: String(message.chat.id),
-    ...(threadId !== undefined ? { threadId } : {}),
+    // Forum topics are separate conversations: part of the session's peer, not a thread.
+    ...(threadId !== undefined ? { threadId, threadKind: 'topic' as const } : {}),
     senderId: sender.id,
     ...(sender.name ? { senderName: sender.name } : {}),
     text,

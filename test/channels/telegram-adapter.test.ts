@@ -181,7 +181,12 @@ describe('telegram adapter (grammy against the fake Bot API)', () => {
     const more = await fake.waitFor(() => recorder.received.length === 5 && recorder.received);
     expect(more[3]).toMatchObject({ mentioned: true, replyToMessageId: sent.platformMessageId });
     // The topic's own creation message is not a reply a person made.
-    expect(more[4]).toMatchObject({ chatId: '-1002', threadId: '77', mentioned: false });
+    expect(more[4]).toMatchObject({
+      chatId: '-1002',
+      threadId: '77',
+      threadKind: 'topic',
+      mentioned: false,
+    });
     expect(more[4]!.replyToMessageId).toBeUndefined();
   });
 
