@@ -38,7 +38,7 @@ export class GatewayEventsReceiver implements Receiver {
 
   start(): Promise<void> {
     this.running = true;
-    // Registered once: the gateway's routes outlive a restart of this account.
+    // One receiver per start of the account; the channel manager drops its routes on stop.
     if (!this.registered) {
       const registered = this.options.registerHttpRoute?.({
         method: 'POST',
@@ -48,7 +48,7 @@ export class GatewayEventsReceiver implements Receiver {
       if (!registered) {
         return Promise.reject(
           new Error(
-            `Slack http mode needs the gateway's HTTP server for ${this.options.path}; use mode "socket" here`,
+            `Slack http mode: cannot serve ${this.options.path} on the gateway (another account uses the path, or this process serves no HTTP)`,
           ),
         );
       }
