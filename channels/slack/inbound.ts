@@ -191,7 +191,8 @@ function attachmentOf(file: SlackFileRef, botToken: string): InboundAttachment {
           `Slack file ${file.id} could not be downloaded (HTTP ${response.status}); does the app have the files:read scope?`,
         );
       }
-      return new Uint8Array(await response.arrayBuffer());
+      // Streamed, so the mediaMaxMb cap can stop a file larger than Slack said.
+      return response.body ?? new Uint8Array(await response.arrayBuffer());
     },
   };
 }

@@ -262,7 +262,11 @@ describe('Slack adapter (Socket Mode)', () => {
     const inbound = await slack.waitFor(() => account.received[0], 'the file share');
     const attachment = inbound.attachments?.[0];
     expect(attachment).toMatchObject({ kind: 'file', fileName: 'notes.txt', size: 9 });
-    expect(Buffer.from((await attachment?.download()) ?? []).toString()).toBe('file body');
+    const body = await attachment?.download();
+    const chunks: Uint8Array[] = [];
+    if (body instanceof Uint8Array) chunks.push(body);
+    else if (body) for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString()).toBe('file body');
   });
 });
 
