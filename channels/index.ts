@@ -4,7 +4,8 @@
  * the gateway starts the configured accounts of these plugins (channels/runtime).
  */
 import { discordChannel } from './discord/index.js';
+import { slackChannel } from './slack/index.js';
 import type { ChannelPlugin } from './types.js';
 
 /** Every channel ClawdBot ships with. */
-export const builtInChannels: readonly ChannelPlugin[] = [discordChannel];
+export const builtInChannels: readonly ChannelPlugin[] = [discordChannel, slackChannel];
