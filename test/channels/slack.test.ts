@@ -1,6 +1,8 @@
 // Slack end to end: the real @slack/bolt against the fake Slack, the real gateway with its
 // channel manager and delivery worker, the agent worker, Temporal and the scripted LLM —
 // all in this process. Crash tests with child processes are in slack-crash.test.ts.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/llm-server.js';
@@ -65,7 +67,7 @@ beforeAll(async () => {
         appToken: slack.identity.appToken,
         apiUrl: slack.apiUrl,
         dmPolicy: 'pairing',
-        allowFrom: [alice, 'U1BOB', 'U1CAROL', 'U1DAVE', 'U1ERIN'],
+        allowFrom: [alice, 'U1BOB', 'U1CAROL', 'U1DAVE', 'U1ERIN', 'U1FRANK'],
         groupPolicy: 'allowlist',
         groups: { [general]: { requireMention: true } },
         accounts: {
@@ -187,6 +189,40 @@ describe('Slack end to end', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     await sleep(1000);
     expect(postsIn(slack, dm)).toHaveLength(1);
+  });
+
+  it('saves a file shared in Slack into the inbox, and uploads a file the agent names with MEDIA:', async () => {
+    const { user, dm } = newUser('U1FRANK');
+    slack.userMessage({
+      channel: dm,
+      user,
+      text: 'here is my report',
+      files: [
+        { name: 'report.txt', mimetype: 'text/plain', bytes: Buffer.from('quarterly numbers') },
+      ],
+    });
+    const request = await until(
+      () => llm.requests.find((candidate) => candidate.userText.includes('here is my report')),
+      'the turn',
+    );
+    const saved = request.userText.match(/\[attachment: (.+)\]/)?.[1];
+    expect(saved?.startsWith(join(harness.paths.workspaceDir, 'inbox'))).toBe(true);
+    expect(await readFile(saved ?? '', 'utf8')).toBe('quarterly numbers');
+
+    const chart = join(harness.paths.workspaceDir, 'out', 'chart.png');
+    await mkdir(join(harness.paths.workspaceDir, 'out'), { recursive: true });
+    await writeFile(chart, Buffer.from('not really a png'));
+    llm.scriptFor('send the chart', [{ kind: 'text', text: `Here it is.\nMEDIA:${chart}` }]);
+    slack.userMessage({ channel: dm, user, text: 'send the chart' });
+    const upload = await until(
+      () =>
+        slack.sent.find(
+          (entry) => entry.method === 'files.completeUploadExternal' && entry.channel === dm,
+        ),
+      'the upload',
+    );
+    expect(upload.files).toEqual([expect.objectContaining({ name: 'chart.png', bytes: 16 })]);
+    expect(postsIn(slack, dm).map((post) => post.text)).toContain('Here it is.');
   });
 
   it('sends an unknown sender one pairing code and no turn; approving lets the next message in', async () => {
