@@ -4,8 +4,13 @@
  * the gateway starts the configured accounts of these plugins (channels/runtime).
  */
 import { discordChannel } from './discord/index.js';
+import { slackChannel } from './slack/index.js';
 import { telegramChannel } from './telegram/index.js';
 import type { ChannelPlugin } from './types.js';
 
 /** Every channel ClawdBot ships with. */
-export const builtInChannels: readonly ChannelPlugin[] = [telegramChannel, discordChannel];
+export const builtInChannels: readonly ChannelPlugin[] = [
+  telegramChannel,
+  discordChannel,
+  slackChannel,
+];
