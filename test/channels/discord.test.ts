@@ -229,10 +229,9 @@ describe('Discord through discord.js, end to end', () => {
       const broken = result.accounts.find((a) => a.accountId === 'broken');
       return broken?.lastError !== undefined && result;
     }, 'the broken account to report its error');
-    expect(status.accounts.find((a) => a.accountId === 'broken')).toMatchObject({
-      connected: false,
-      lastError: expect.stringMatching(/token/i),
-    });
+    const broken = status.accounts.find((a) => a.accountId === 'broken');
+    expect(broken?.connected).toBe(false);
+    expect(broken?.lastError).toMatch(/invalid token/i);
     expect(status.accounts.find((a) => a.accountId === 'default')).toMatchObject({
       connected: true,
     });
