@@ -34,12 +34,14 @@ export function createActivities(deps: ActivityDeps) {
         store: deps.store,
       })
     : undefined;
+  const turn = createTurnActivities({ ...deps, placement: placementOf(deps.config) });
   return {
     ...createSessionActivities({ agent }),
     ...createCronActivities({ agent }),
-    ...createTurnActivities({ ...deps, placement: placementOf(deps.config) }),
+    ...turn,
     ...createLlmActivity({
       ...deps,
+      prepare: (input) => turn['turn.prepare'](input),
       workspaceDir: deps.paths.workspaceDir,
       skillsDir: deps.paths.skillsDir,
     }),

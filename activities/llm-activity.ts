@@ -3,7 +3,12 @@ import type { Config } from '../core/config/schema.js';
 import type { EventBus } from '../core/events/types.js';
 import type { AssistantMessage, ToolCallBlock } from '../core/messages.js';
 import { transcriptEntryId, type SessionStore } from '../core/sessions/index.js';
-import type { GenerateInput, GenerateResult } from '../workflows/types.js';
+import type {
+  GenerateInput,
+  GenerateResult,
+  PreparedTurn,
+  PrepareInput,
+} from '../workflows/types.js';
 import { buildSystemPrompt, contextWindow, eligibleSkills } from './context.js';
 import { generate } from './llm/generate.js';
 import { LlmAbortError, LlmError } from './llm/errors.js';
@@ -18,7 +23,16 @@ export interface LlmActivityDeps {
   bus: EventBus;
   workspaceDir: string;
   skillsDir: string;
+  /** Resolve the session, record the user messages, announce the run (idempotent). */
+  prepare: (input: PrepareInput) => Promise<PreparedTurn>;
 }
+
+/**
+ * How long a skills scan is reused. The scan reads every SKILL.md and walks PATH for the
+ * binaries skills need; doing it on every LLM call cost more than the call to a local
+ * model. A skill installed meanwhile shows up within this long.
+ */
+const skillsFreshMs = 10_000;
 
 /** How many transcript entries the model sees. */
 const windowEntries = 400;
@@ -34,9 +48,22 @@ export function createLlmActivity(deps: LlmActivityDeps) {
     description: tool.description,
     inputSchema: toolJsonSchema(tool),
   }));
+  let skills: { at: number; list: ReturnType<typeof eligibleSkills> } | undefined;
+  const currentSkills = () => {
+    const now = Date.now();
+    if (!skills || now - skills.at > skillsFreshMs)
+      skills = { at: now, list: eligibleSkills(deps.skillsDir) };
+    return skills.list;
+  };
   return {
-    async 'llm.generate'(input: GenerateInput): Promise<GenerateResult> {
+    async 'llm.generate'(request: GenerateInput): Promise<GenerateResult> {
       const context = Context.current();
+      // The turn's first call prepares it: no separate activity before the first LLM byte.
+      // A retried attempt prepares again, which changes nothing the first one recorded.
+      const prepared = request.prepare ? await deps.prepare(request.prepare) : undefined;
+      const input = prepared ? { ...request, sessionId: prepared.sessionId } : request;
+      const withPrepared = (result: GenerateResult): GenerateResult =>
+        prepared ? { ...result, prepared } : result;
       const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
       const entryId = transcriptEntryId.assistant(input.runId, input.step);
       const entries = await deps.store.readEntries(input.sessionId, { limit: windowEntries });
@@ -48,7 +75,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
           step: input.step,
           message: recorded.message,
         });
-        return { message: recorded.message, toolCalls: toolCalls(recorded.message) };
+        return withPrepared({ message: recorded.message, toolCalls: toolCalls(recorded.message) });
       }
 
       const attempt = context.info.attempt;
@@ -68,7 +95,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
       const system = buildSystemPrompt({
         workspaceDir: deps.workspaceDir,
         tools,
-        skills: eligibleSkills(deps.skillsDir),
+        skills: currentSkills(),
         ...(deps.config.agent.systemPrompt !== undefined
           ? { basePrompt: deps.config.agent.systemPrompt }
           : {}),
@@ -110,7 +137,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
           { type: 'message', id: entryId, runId: input.runId, message },
         ]);
         publishPart(deps.bus, input, { type: 'message-final', step: input.step, message });
-        return { message, toolCalls: toolCalls(message) };
+        return withPrepared({ message, toolCalls: toolCalls(message) });
       } catch (error) {
         // Rethrow Temporal's own cancellation so the server records the activity as cancelled.
         if (error instanceof LlmAbortError && error.cause instanceof Error) throw error.cause;

@@ -6,6 +6,7 @@ import type {
   FinishInput,
   InboundMessage,
   PreparedTurn,
+  PrepareInput,
   ToolActivityPolicy,
   ToolInput,
   ToolOutput,
@@ -137,14 +138,7 @@ export function createTurnActivities({ store, bus, placement }: TurnActivityDeps
     },
 
     /** Resolve the session, record the user message(s), announce the run. */
-    async 'turn.prepare'(input: {
-      sessionKey: string;
-      runId: string;
-      turnId: string;
-      messages: InboundMessage[];
-      /** Owner for a session this creates (a spawned sub-agent works in its parent's workspace). */
-      host?: string;
-    }): Promise<PreparedTurn> {
+    async 'turn.prepare'(input: PrepareInput): Promise<PreparedTurn> {
       const prepared = await resolve(input.sessionKey, {
         channel: input.messages[0]?.channel ?? 'unknown',
         host: input.host,

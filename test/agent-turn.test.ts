@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadWorkflowBundle } from '../cli/runtime/workflow-bundle.js';
 import { createLogger } from '../core/logger.js';
 import type { TranscriptEntry } from '../core/sessions/index.js';
-import { sessionWorkflowId, turnWorkflowId } from '../workflows/definitions.js';
 import { startFakeLlmServer, type FakeLlmServer } from './fakes/llm-server.js';
 import { startAgentHarness, type AgentHarness } from './helpers/agent-harness.js';
 
@@ -19,6 +18,21 @@ const replayable: {
 /** Keep a workflow's history (fetched now, while its client is open) for the replay test. */
 async function record(handle: WorkflowHandle): Promise<void> {
   replayable.push({ workflowId: handle.workflowId, history: await handle.fetchHistory() });
+}
+
+/** The workflow execution that ran a turn (a run of its session), found by its run id. */
+async function turnHandle(
+  harness: AgentHarness,
+  sessionKey: string,
+  runId: string,
+): Promise<WorkflowHandle> {
+  const query = `ClawdbotRunId = '${runId}' AND ClawdbotSessionKey = '${sessionKey}'`;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    for await (const execution of harness.client.workflow.list({ query }))
+      return harness.client.workflow.getHandle(execution.workflowId, execution.runId);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no workflow execution ran ${runId}`);
 }
 beforeAll(async () => {
   llm = await startFakeLlmServer({ apiKeys: ['test-key'] });
@@ -113,7 +127,7 @@ for (const provider of ['anthropic', 'openai'] as const) {
           readResult.message.role === 'toolResult' &&
           readResult.message.content[0]!.text,
       ).toContain(`hello ${marker}`);
-      await record(harness.client.workflow.getHandle(turnWorkflowId(sessionKey, runId)));
+      await record(await turnHandle(harness, sessionKey, runId));
     });
   });
 }
@@ -158,7 +172,7 @@ describe('session ordering and de-duplication', () => {
       'user',
       'assistant',
     ]);
-    await record(harness.client.workflow.getHandle(turnWorkflowId(sessionKey, first)));
+    await record(await turnHandle(harness, sessionKey, first));
   });
 
   it('runs one turn for the same message id sent three times', async () => {
@@ -182,8 +196,9 @@ describe('session ordering and de-duplication', () => {
       'user',
       'assistant',
     ]);
-    // The session workflow's own history (signals, children, de-duplication) must replay too.
-    await record(harness.client.workflow.getHandle(sessionWorkflowId(sessionKey)));
+    // The session workflow's own history (signals, de-duplication) must replay too: the
+    // run that ignored the late duplicate and then ran the later message.
+    await record(await turnHandle(harness, sessionKey, after));
   });
 });
 
@@ -250,7 +265,7 @@ describe('LLM failures and abort', () => {
       'user',
       'assistant',
     ]);
-    await record(harness.client.workflow.getHandle(turnWorkflowId(sessionKey, runId)));
+    await record(await turnHandle(harness, sessionKey, runId));
   });
 });
 
@@ -277,7 +292,7 @@ describe('queue modes', () => {
         'assistant',
       ]);
       expect(llm.requests.filter((request) => request.userText.includes('part'))).toHaveLength(1);
-      await record(harness.client.workflow.getHandle(sessionWorkflowId(sessionKey)));
+      await record(await turnHandle(harness, sessionKey, first));
     } finally {
       await harness.close();
     }
@@ -321,7 +336,7 @@ describe('queue modes', () => {
       );
       expect(secondCall).toHaveLength(1);
       expect((await harness.wait(steer, sessionKey, 1000)).status).toBe('timeout');
-      await record(harness.client.workflow.getHandle(turnWorkflowId(sessionKey, runId)));
+      await record(await turnHandle(harness, sessionKey, runId));
     } finally {
       await harness.close();
     }

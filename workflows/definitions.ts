@@ -1,5 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  AbortRequest,
+  AbortResult,
   ApprovalDecision,
   InboundMessage,
   PendingApproval,
@@ -13,6 +15,9 @@ export const messageSignal = defineSignal<[SessionEnvelope]>('message');
 export const steerSignal = defineSignal<[InboundMessage[]]>('steer');
 /** A session's queue and current turn. */
 export const sessionStateQuery = defineQuery<SessionState>('state');
+
+/** Abort the turn a session is running (chat.abort); answers with the runs it stopped. */
+export const abortTurnUpdate = defineUpdate<AbortResult, [AbortRequest]>('abortTurn');
 
 /** Decide a pending approval of a turn; answers with the decision applied. */
 export const resolveApprovalUpdate = defineUpdate<{ applied: boolean }, [ApprovalDecision]>(

@@ -1,38 +1,58 @@
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
-  continueAsNew,
   log,
+  makeContinueAsNewFunc,
+  patched,
   setHandler,
-  startChild,
+  upsertMemo,
+  upsertSearchAttributes,
   workflowInfo,
-  type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { agentTurn } from './agent-turn.js';
-import { messageSignal, sessionStateQuery, steerSignal, turnWorkflowId } from './definitions.js';
+import { registerApprovals } from './approvals.js';
+import {
+  abortTurnUpdate,
+  messageSignal,
+  sessionStateQuery,
+  turnWorkflowId,
+} from './definitions.js';
+import { legacySession } from './legacy-session.js';
+import { runTurn } from './run-turn.js';
 import {
   agentIdAttribute,
   channelAttribute,
   runIdAttribute,
   sessionKeyAttribute,
 } from './search-attributes.js';
-import type { CurrentTurn, InboundMessage, SessionInput, TurnSettings } from './types.js';
+import type {
+  CurrentTurn,
+  InboundMessage,
+  SessionInput,
+  TurnOutcome,
+  TurnSettings,
+} from './types.js';
 
 const seenLimit = 1000;
-const turnsPerRun = 100;
 const defaultIdleTimeoutMs = 60 * 60 * 1000;
 
 /**
- * One long-lived workflow per session key: queues inbound messages and runs one
- * agentTurn child at a time, in arrival order. Completes after an idle period (the next
- * message restarts it with signal-with-start) and continues-as-new to bound its history.
+ * One workflow id per session key (`session:<key>`), and one run of it per turn: a run
+ * waits for a message, runs that turn itself (its LLM and tool activities scheduled from
+ * this run, no child workflow), then continues-as-new carrying the queue and the handled
+ * message ids. So each turn is still its own workflow execution, with its own history and
+ * search attributes, while a message to an idle session costs one signal and one cached
+ * workflow task before the LLM call. Completes after an idle period (the next message
+ * restarts it with signal-with-start).
  */
 export async function session(input: SessionInput): Promise<void> {
+  // Runs started before turns ran inside the session replay (and drain) the old code.
+  if (!patched('one-turn-per-run')) return legacySession(input);
+
   const queue: InboundMessage[] = [...(input.pending ?? [])];
   const seen: string[] = [...(input.seen ?? [])];
   let settings: TurnSettings = input.settings;
-  let current: (CurrentTurn & { handle?: ChildWorkflowHandle<typeof agentTurn> }) | undefined;
+  let current: (CurrentTurn & { steered: InboundMessage[]; scope?: CancellationScope }) | undefined;
   let turnsCompleted = 0;
 
   const known = (id: string) =>
@@ -40,19 +60,13 @@ export async function session(input: SessionInput): Promise<void> {
     queue.some((queued) => queued.messageId === id) ||
     (current?.messageIds.includes(id) ?? false);
 
-  setHandler(messageSignal, async ({ message, settings: latest }) => {
+  setHandler(messageSignal, ({ message, settings: latest }) => {
     if (known(message.messageId)) return;
     settings = latest;
-    const running = current?.handle;
-    if (latest.queueMode === 'steer' && running && current) {
+    if (latest.queueMode === 'steer' && current) {
       current.messageIds.push(message.messageId);
-      try {
-        await running.signal(steerSignal, [message]);
-        return;
-      } catch {
-        // The turn finished meanwhile: the message gets a turn of its own.
-        current.messageIds.splice(current.messageIds.indexOf(message.messageId), 1);
-      }
+      current.steered.push(message);
+      return;
     }
     queue.push(message);
   });
@@ -67,13 +81,15 @@ export async function session(input: SessionInput): Promise<void> {
     },
     turnsCompleted,
   }));
+  setHandler(abortTurnUpdate, ({ runId }) => {
+    if (!current?.scope || (runId !== undefined && runId !== current.runId)) return { runIds: [] };
+    current.scope.cancel();
+    return { runIds: [current.runId] };
+  });
+  const approvals = registerApprovals();
 
-  const remember = (ids: string[]) => {
-    seen.push(...ids);
-    if (seen.length > seenLimit) seen.splice(0, seen.length - seenLimit);
-  };
-
-  for (;;) {
+  // Wait for work; an idle run completes (no timer at all when work is already queued).
+  if (queue.length === 0) {
     const hasWork = await condition(
       () => queue.length > 0,
       input.idleTimeoutMs ?? defaultIdleTimeoutMs,
@@ -81,49 +97,70 @@ export async function session(input: SessionInput): Promise<void> {
     if (!hasWork) {
       await condition(allHandlersFinished);
       if (queue.length === 0) return;
-      continue;
-    }
-    if (settings.queueMode === 'collect') {
-      // Debounce: wait until no new message has arrived for debounceMs.
-      let count = queue.length;
-      while (await condition(() => queue.length > count, settings.debounceMs)) count = queue.length;
-    }
-    const batch = settings.queueMode === 'collect' ? queue.splice(0) : queue.splice(0, 1);
-    const first = batch[0]!;
-    const turnId = turnWorkflowId(input.sessionKey, first.messageId);
-    current = {
-      runId: first.messageId,
-      turnId,
-      messageIds: batch.map((message) => message.messageId),
-      startedAt: Date.now(),
-    };
-    try {
-      current.handle = await startChild(agentTurn, {
-        workflowId: turnId,
-        args: [{ sessionKey: input.sessionKey, runId: first.messageId, settings, messages: batch }],
-        // A turn id that already ran (a duplicate delivered after continue-as-new) starts nothing.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: sessionKeyAttribute, value: input.sessionKey },
-          { key: channelAttribute, value: first.channel },
-          { key: agentIdAttribute, value: settings.agentId },
-          { key: runIdAttribute, value: first.messageId },
-        ],
-      });
-      await current.handle.result();
-    } catch (error) {
-      // A duplicate turn id, an abort or a failure: the turn recorded its own outcome
-      // (or ran before), and the session moves on either way.
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-        log.warn('turn did not complete', { turnId, error: String(error) });
-      }
-    }
-    remember(current.messageIds);
-    current = undefined;
-    turnsCompleted++;
-    if (workflowInfo().continueAsNewSuggested || turnsCompleted >= turnsPerRun) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof session>({ ...input, settings, pending: queue, seen });
     }
   }
+  if (settings.queueMode === 'collect') {
+    // Debounce: wait until no new message has arrived for debounceMs.
+    let count = queue.length;
+    while (await condition(() => queue.length > count, settings.debounceMs)) count = queue.length;
+  }
+  const batch = settings.queueMode === 'collect' ? queue.splice(0) : queue.splice(0, 1);
+  const first = batch[0]!;
+  const turn = {
+    runId: first.messageId,
+    turnId: turnWorkflowId(input.sessionKey, first.messageId),
+    messageIds: batch.map((message) => message.messageId),
+    startedAt: Date.now(),
+    steered: [] as InboundMessage[],
+    scope: new CancellationScope(),
+  };
+  current = turn;
+  // This run is this turn: agent.wait and the Temporal UI find it by its run id.
+  upsertSearchAttributes([
+    { key: runIdAttribute, value: first.messageId },
+    { key: channelAttribute, value: first.channel },
+  ]);
+  let outcome: TurnOutcome;
+  try {
+    const result = await turn.scope.run(() =>
+      runTurn(
+        { sessionKey: input.sessionKey, runId: first.messageId, settings, messages: batch },
+        {
+          turnId: turn.turnId,
+          steered: turn.steered,
+          approvals,
+          approvalPrefix: `${workflowInfo().workflowId}::${first.messageId}`,
+          prepareInFirstCall: true,
+        },
+      ),
+    );
+    outcome = {
+      runId: result.runId,
+      status: result.status,
+      text: result.text,
+      ...(result.errorMessage !== undefined ? { errorMessage: result.errorMessage } : {}),
+    };
+  } catch (error) {
+    // The turn could not even record its end: the session must outlive it, with its queue.
+    log.warn('turn did not complete', { turnId: turn.turnId, error: String(error) });
+    outcome = { runId: first.messageId, status: 'error', text: '', errorMessage: String(error) };
+  }
+  current = undefined;
+  turnsCompleted++;
+  // Messages steered in too late for the turn to see them get a turn of their own.
+  const unseen = new Set(turn.steered.map((message) => message.messageId));
+  queue.unshift(...turn.steered);
+  seen.push(...turn.messageIds.filter((id) => !unseen.has(id)));
+  if (seen.length > seenLimit) seen.splice(0, seen.length - seenLimit);
+  upsertMemo({ turn: outcome });
+  await condition(allHandlersFinished);
+  await makeContinueAsNewFunc<typeof session>({
+    // Only the session's own attributes (the server would copy this run's): the next run
+    // is not this turn.
+    typedSearchAttributes: [
+      { key: sessionKeyAttribute, value: input.sessionKey },
+      { key: channelAttribute, value: first.channel },
+      { key: agentIdAttribute, value: settings.agentId },
+    ],
+  })({ ...input, settings, pending: queue, seen });
 }

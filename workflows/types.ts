@@ -151,17 +151,53 @@ export interface TurnRef {
   turnId: string;
 }
 
+/** What preparing a turn needs: the session, the messages to record, the run to announce. */
+export interface PrepareInput {
+  sessionKey: string;
+  runId: string;
+  turnId: string;
+  messages: InboundMessage[];
+  /** Owner for a session this creates (a spawned sub-agent works in its parent's workspace). */
+  host?: string;
+}
+
 /** Input of the LLM activity: everything else it reads from the transcript. */
 export interface GenerateInput extends TurnRef {
   step: number;
   models: string[];
   extraSystemPrompt?: string;
+  /**
+   * The turn's first call prepares the turn itself (resolve the session, record the user
+   * messages, announce the run; idempotent, as the call may be retried). `sessionId` is
+   * then empty and the result carries `prepared`.
+   */
+  prepare?: PrepareInput;
 }
 
 /** The LLM activity's result: the final message of this step (never the deltas). */
 export interface GenerateResult {
   message: AssistantMessage;
   toolCalls: ToolCallBlock[];
+  /** Set when the input asked to prepare the turn. */
+  prepared?: PreparedTurn;
+}
+
+/** How a turn run by a session ended: the session run's memo, read by agent.wait. */
+export interface TurnOutcome {
+  runId: string;
+  status: TurnResult['status'];
+  text: string;
+  errorMessage?: string;
+}
+
+/** Ask a session to abort its running turn (that run's only, when runId is set). */
+export interface AbortRequest {
+  runId?: string;
+}
+
+/** The runs an abort request stopped. */
+export interface AbortResult {
+  runIds: string[];
 }
 
 /** Input of a tool activity (`tool.<name>`). */

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowContinuedAsNewError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import type { Config } from '../config/schema.js';
 import type { SessionStore } from '../sessions/index.js';
 import {
+  abortTurnUpdate,
   messageSignal,
   pendingApprovalsQuery,
   resolveApprovalUpdate,
@@ -23,6 +29,7 @@ import type {
   PendingApproval,
   SessionState,
   ToolInvokeResult,
+  TurnOutcome,
   TurnResult,
   TurnSettings,
 } from '../../workflows/types.js';
@@ -68,15 +75,82 @@ export function createTemporalAgentService({
     if (runSessions.size > 10_000) runSessions.delete(runSessions.keys().next().value!);
   };
 
-  const findTurnId = async (runId: string, sessionKey?: string): Promise<string | undefined> => {
+  /**
+   * The workflow execution that runs (or ran) a turn: a run of the session workflow, or an
+   * agentTurn workflow (sub-agents, and sessions started by an older version). Both carry
+   * the ClawdbotRunId search attribute. Undefined while the turn is still queued.
+   */
+  const findTurn = async (
+    runId: string,
+    sessionKey?: string,
+  ): Promise<{ workflowId: string; runId: string; type: string } | undefined> => {
     const key = sessionKey ?? runSessions.get(runId);
-    if (key) return turnWorkflowId(key, runId);
-    for await (const execution of client.workflow.list({
-      query: `${runIdAttribute.name} = '${quote(runId)}'`,
-    })) {
-      return execution.workflowId;
+    const query =
+      `${runIdAttribute.name} = '${quote(runId)}'` +
+      (key ? ` AND ${sessionKeyAttribute.name} = '${quote(key)}'` : '');
+    for await (const execution of client.workflow.list({ query, pageSize: 10 })) {
+      return { workflowId: execution.workflowId, runId: execution.runId, type: execution.type };
     }
     return undefined;
+  };
+
+  /** Wait for a turn's end within the deadline: undefined when the deadline came first. */
+  const turnOutcome = async (
+    turn: { workflowId: string; runId: string; type: string },
+    runId: string,
+    deadline: number,
+  ): Promise<RunOutcome | undefined> => {
+    const timeout = (ms: number) => sleep(Math.max(0, ms)).then(() => 'timeout' as const);
+    if (turn.type !== 'session') {
+      const handle = client.workflow.getHandle<(input: unknown) => Promise<TurnResult>>(
+        turn.workflowId,
+      );
+      const result = await Promise.race([handle.result(), timeout(deadline - Date.now())]);
+      if (result === 'timeout') return undefined;
+      return {
+        runId,
+        status: result.status,
+        text: result.text,
+        ...(result.errorMessage !== undefined ? { errorMessage: result.errorMessage } : {}),
+      };
+    }
+    // A session run runs one turn and continues-as-new; the turn's outcome is in its memo.
+    const handle = client.workflow.getHandle(turn.workflowId, turn.runId, { followRuns: false });
+    const ended = await Promise.race([
+      handle.result().then(
+        () => 'ended' as const,
+        (error: unknown) => {
+          if (error instanceof WorkflowContinuedAsNewError) return 'ended' as const;
+          throw error;
+        },
+      ),
+      timeout(deadline - Date.now()),
+    ]);
+    if (ended === 'timeout') return undefined;
+    const memo = (await handle.describe()).memo as { turn?: TurnOutcome } | undefined;
+    const outcome = memo?.turn;
+    if (outcome?.runId !== runId)
+      return { runId, status: 'error', errorMessage: 'the turn ended without an outcome' };
+    return {
+      runId,
+      status: outcome.status,
+      text: outcome.text,
+      ...(outcome.errorMessage !== undefined ? { errorMessage: outcome.errorMessage } : {}),
+    };
+  };
+
+  /** Cancel agentTurn workflows by id (sub-agents' turns, sessions of an older version). */
+  const cancelTurnWorkflows = async (sessionKey: string, runIds: string[]) => {
+    const aborted: string[] = [];
+    for (const id of runIds) {
+      try {
+        await client.workflow.getHandle(turnWorkflowId(sessionKey, id)).cancel();
+        aborted.push(id);
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    }
+    return aborted;
   };
 
   return {
@@ -100,60 +174,53 @@ export function createTemporalAgentService({
     },
 
     async abort(sessionKey, runId) {
-      let runIds: string[];
-      if (runId) {
-        runIds = [runId];
-      } else {
-        try {
-          const state: SessionState = await client.workflow
-            .getHandle(sessionWorkflowId(sessionKey))
-            .query(sessionStateQuery);
-          runIds = state.current ? [state.current.runId] : [];
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-          // Not a session workflow: maybe a sub-agent spawned with sessions_spawn (stop it).
-          try {
-            await client.workflow.getHandle(`subagent:${sessionKey}`).cancel();
-            return { aborted: true, runIds: [sessionKey.split(':').pop()!] };
-          } catch (inner) {
-            if (inner instanceof WorkflowNotFoundError) return { aborted: false, runIds: [] };
-            throw inner;
+      const handle = client.workflow.getHandle(sessionWorkflowId(sessionKey));
+      try {
+        // The session runs its turns itself: it cancels the running one.
+        const { runIds } = await handle.executeUpdate(abortTurnUpdate, {
+          args: [runId !== undefined ? { runId } : {}],
+        });
+        if (runIds.length > 0 || runId === undefined) return { aborted: runIds.length > 0, runIds };
+        // Not the session's current turn: maybe a turn workflow of that id.
+        const aborted = await cancelTurnWorkflows(sessionKey, [runId]);
+        return { aborted: aborted.length > 0, runIds: aborted };
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) {
+          // A session run of an older version (its turns are child workflows).
+          let runIds: string[];
+          if (runId) {
+            runIds = [runId];
+          } else {
+            const state: SessionState = await handle.query(sessionStateQuery);
+            runIds = state.current ? [state.current.runId] : [];
           }
+          const aborted = await cancelTurnWorkflows(sessionKey, runIds);
+          return { aborted: aborted.length > 0, runIds: aborted };
         }
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
       }
-      const aborted: string[] = [];
-      for (const id of runIds) {
-        try {
-          await client.workflow.getHandle(turnWorkflowId(sessionKey, id)).cancel();
-          aborted.push(id);
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-        }
+      if (runId) {
+        const aborted = await cancelTurnWorkflows(sessionKey, [runId]);
+        if (aborted.length > 0) return { aborted: true, runIds: aborted };
       }
-      return { aborted: aborted.length > 0, runIds: aborted };
+      // Not a session workflow: maybe a sub-agent spawned with sessions_spawn (stop it).
+      try {
+        await client.workflow.getHandle(`subagent:${sessionKey}`).cancel();
+        return { aborted: true, runIds: [sessionKey.split(':').pop()!] };
+      } catch (inner) {
+        if (inner instanceof WorkflowNotFoundError) return { aborted: false, runIds: [] };
+        throw inner;
+      }
     },
 
     async wait(runId, timeoutMs, sessionKey): Promise<RunOutcome> {
       const deadline = Date.now() + timeoutMs;
       // The turn may still be queued behind another one in its session: wait for it to exist.
       for (;;) {
-        const turnId = await findTurnId(runId, sessionKey);
-        if (turnId) {
+        const turn = await findTurn(runId, sessionKey);
+        if (turn) {
           try {
-            const handle =
-              client.workflow.getHandle<(input: unknown) => Promise<TurnResult>>(turnId);
-            const remaining = deadline - Date.now();
-            const result = await Promise.race([
-              handle.result(),
-              sleep(Math.max(0, remaining)).then(() => undefined),
-            ]);
-            if (!result) return { runId, status: 'timeout' };
-            return {
-              runId,
-              status: result.status,
-              text: result.text,
-              ...(result.errorMessage !== undefined ? { errorMessage: result.errorMessage } : {}),
-            };
+            return (await turnOutcome(turn, runId, deadline)) ?? { runId, status: 'timeout' };
           } catch (error) {
             if (!(error instanceof WorkflowNotFoundError)) {
               return { runId, status: 'error', errorMessage: (error as Error).message };
@@ -197,7 +264,7 @@ export function createTemporalAgentService({
       // Only this installation's turns that are waiting: a turn on another task queue (or
       // one whose worker is gone) would leave the query hanging.
       const query =
-        `WorkflowType = 'agentTurn' AND ExecutionStatus = 'Running' AND ` +
+        `WorkflowType IN ('session', 'agentTurn') AND ExecutionStatus = 'Running' AND ` +
         `TaskQueue = '${quote(config().temporal.taskQueue)}' AND ${approvalStateAttribute.name} = 'pending'`;
       const handles = [];
       for await (const execution of client.workflow.list({ query, pageSize: 200 })) {

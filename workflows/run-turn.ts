@@ -1,0 +1,281 @@
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
+import type { ApprovalBook } from './approvals.js';
+import { deliverReply } from './channel-delivery.js';
+import { hostUnreachableText, toolActivity } from './tool-proxy.js';
+import { workflowTools } from './workflow-tools.js';
+import type {
+  ApprovalRules,
+  InboundMessage,
+  PreparedTurn,
+  TurnInput,
+  TurnRef,
+  TurnResult,
+} from './types.js';
+
+// Transcript and bookkeeping steps are cheap and local to the worker's disk: as local
+// activities they run inside the workflow task, saving a server round trip each (the path
+// from message to first LLM byte is counted in hops).
+const bookkeeping = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '200ms', maximumInterval: '10s', maximumAttempts: 10 },
+});
+const llm = proxyActivities<Activities>({
+  startToCloseTimeout: '10m',
+  // A dead worker is noticed within seconds, not at the 10-minute start-to-close timeout.
+  heartbeatTimeout: '10s',
+  // On abort, wait until the stream has really stopped, so no delta is published after
+  // the turn announced its end.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '60s',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: ['LlmFatalError'],
+  },
+});
+
+/** How the workflow that hosts a turn connects it to its own handlers. */
+export interface TurnHost {
+  /** The turn's id in events and approvals. */
+  turnId: string;
+  /** Messages steered in while the turn runs; the turn takes them before each LLM call. */
+  steered: InboundMessage[];
+  approvals: ApprovalBook;
+  /** Approval ids are `<prefix>::<tool call id>`; the prefix starts with the workflow id. */
+  approvalPrefix: string;
+  /**
+   * Resolve the session and record the user messages inside the first LLM activity rather
+   * than in a local activity before it: one activation less before the first LLM byte.
+   */
+  prepareInFirstCall: boolean;
+}
+
+/** Whether config marks this call as needing a person's approval. */
+function needsApproval(call: ToolCallBlock, rules: ApprovalRules | undefined): boolean {
+  if (!rules) return false;
+  if (rules.tools.includes(call.name)) return true;
+  if (call.name !== 'bash' || rules.bashPatterns.length === 0) return false;
+  const command = typeof call.arguments.command === 'string' ? call.arguments.command : '';
+  return rules.bashPatterns.some((pattern) => new RegExp(pattern).test(command));
+}
+
+function addUsage(total: Usage, more: Usage): Usage {
+  return {
+    input: total.input + more.input,
+    output: total.output + more.output,
+    cacheRead: total.cacheRead + more.cacheRead,
+    cacheWrite: total.cacheWrite + more.cacheWrite,
+    totalTokens: total.totalTokens + more.totalTokens,
+  };
+}
+
+function failureText(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * One agent turn: context → LLM → tools → LLM ... until the model answers without tool
+ * calls or the step limit is hit, then the turn's end is recorded. All I/O is in
+ * activities; the history holds only the final message of each step. Cancelling the
+ * scope it runs in (chat.abort) cancels the running activity and records the abort.
+ * Both the session workflow (chat) and the agentTurn workflow (sub-agents) run turns
+ * through this function, so whatever follows a turn's end follows it in both.
+ */
+export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnResult> {
+  const { sessionKey, runId, settings } = input;
+  const { steered, turnId } = host;
+  let usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0 };
+  let last: AssistantMessage | undefined;
+  let status: TurnResult['status'] = 'ok';
+  let errorMessage: string | undefined;
+  let stepLimit: number | undefined;
+  let step = 0;
+  let ref: TurnRef | undefined;
+  // The session's host let a call time out unpicked: its other host-bound calls fail fast.
+  let hostDown = false;
+  const extraSystemPrompt = input.messages
+    .map((message) => message.extraSystemPrompt)
+    .filter(Boolean)
+    .join('\n\n');
+  const prepareInput = {
+    sessionKey,
+    runId,
+    turnId,
+    messages: input.messages,
+    ...(input.host !== undefined ? { host: input.host } : {}),
+  };
+
+  try {
+    let prepared: PreparedTurn | undefined;
+    if (!host.prepareInFirstCall) {
+      prepared = await bookkeeping['turn.prepare'](prepareInput);
+      ref = { sessionKey, sessionId: prepared.sessionId, runId, turnId };
+    }
+    for (;;) {
+      if (ref && steered.length > 0) {
+        await bookkeeping['turn.appendMessages']({
+          ...ref,
+          step: step + 1,
+          messages: steered.splice(0),
+        });
+      }
+      if (step >= settings.maxSteps) {
+        stepLimit = settings.maxSteps;
+        break;
+      }
+      step++;
+      const reply = await llm['llm.generate']({
+        ...(ref ?? { sessionKey, sessionId: '', runId, turnId }),
+        step,
+        models: settings.models,
+        ...(extraSystemPrompt ? { extraSystemPrompt } : {}),
+        // Messages steered in before the first call are recorded with the turn's own.
+        ...(ref
+          ? {}
+          : { prepare: { ...prepareInput, messages: [...input.messages, ...steered.splice(0)] } }),
+      });
+      if (!prepared) {
+        if (!reply.prepared) throw new Error('the first LLM call did not prepare the turn');
+        prepared = reply.prepared;
+        ref = { sessionKey, sessionId: prepared.sessionId, runId, turnId };
+      }
+      const turnRef: TurnRef = ref!;
+      last = reply.message;
+      usage = addUsage(usage, reply.message.usage);
+      if (reply.toolCalls.length === 0) {
+        if (steered.length > 0) continue; // answer the steering message before finishing
+        break;
+      }
+      for (const call of reply.toolCalls) {
+        const toolInput = {
+          ...turnRef,
+          step,
+          toolCallId: call.id,
+          name: call.name,
+          args: call.arguments,
+        };
+        if (needsApproval(call, settings.approvals)) {
+          const decision = await host.approvals.approve(
+            turnRef,
+            call,
+            settings.approvals,
+            `${host.approvalPrefix}::${call.id}`,
+          );
+          if (decision.decision === 'deny') {
+            await bookkeeping['turn.recordToolResult']({
+              ...toolInput,
+              isError: true,
+              text: `The user did not approve this ${call.name} call${decision.reason ? ` (${decision.reason})` : ''}. It was not run.`,
+            });
+            continue;
+          }
+        }
+        const workflowTool = workflowTools[call.name];
+        if (workflowTool) {
+          const validated = await bookkeeping['tools.validate']({
+            name: call.name,
+            args: call.arguments,
+          });
+          const result = validated.ok
+            ? await workflowTool(validated.args, {
+                ref: turnRef,
+                settings,
+                ...(prepared.host !== undefined ? { host: prepared.host } : {}),
+              })
+            : { text: validated.text, isError: true };
+          await bookkeeping['turn.recordToolResult']({ ...toolInput, ...result });
+          continue;
+        }
+        const policy = prepared.tools[call.name];
+        if (!policy) {
+          await bookkeeping['turn.recordToolResult']({
+            ...toolInput,
+            isError: true,
+            text: `Unknown tool "${call.name}". Available tools: ${Object.keys(prepared.tools).join(', ')}.`,
+          });
+          continue;
+        }
+        if (hostDown && policy.taskQueue !== undefined) {
+          // One wait for a dead host per turn: several file calls in a step must not cost
+          // the timeout each before the model hears anything.
+          await bookkeeping['turn.recordToolResult']({
+            ...toolInput,
+            isError: true,
+            text:
+              `Tool ${call.name} was not run: this session's workspace host ` +
+              `"${prepared.host ?? 'unknown'}" did not pick up an earlier call in this turn, ` +
+              'so this one was not sent to it. Try again later.',
+          });
+          continue;
+        }
+        try {
+          await toolActivity(call.name, policy)(toolInput);
+        } catch (error) {
+          if (isCancellation(error)) throw error;
+          // The tool failed past its retry policy (e.g. a non-idempotent command whose
+          // worker died, or a workspace host that is down): the model is told, and the
+          // turn goes on.
+          const unreachable = hostUnreachableText(error, call.name, prepared.host, policy);
+          if (unreachable !== undefined) hostDown = true;
+          await bookkeeping['turn.recordToolResult']({
+            ...toolInput,
+            isError: true,
+            text: unreachable ?? `Tool ${call.name} failed: ${failureText(error)}`,
+          });
+        }
+      }
+    }
+  } catch (error) {
+    if (isCancellation(error)) {
+      status = 'aborted';
+    } else {
+      status = 'error';
+      errorMessage = failureText(error);
+    }
+  }
+
+  const finish = () =>
+    bookkeeping['turn.finish']({
+      sessionKey,
+      runId,
+      turnId,
+      sessionId: ref?.sessionId ?? '',
+      status,
+      usage,
+      ...(errorMessage !== undefined ? { errorMessage } : {}),
+      ...(stepLimit !== undefined ? { stepLimit } : {}),
+      ...(last ? { last } : {}),
+    });
+  const finished = await CancellationScope.nonCancellable(finish);
+  // A reply to a messaging channel goes out after the turn is recorded, wherever it ran.
+  await deliverReply({
+    taskQueue: workflowInfo().taskQueue,
+    sessionKey,
+    sessionId: ref?.sessionId ?? '',
+    runId,
+    messages: input.messages,
+    status,
+    text: finished.text,
+    ...(errorMessage !== undefined ? { errorMessage } : {}),
+  });
+  return {
+    runId,
+    status,
+    text: finished.text,
+    steps: step,
+    usage,
+    ...(errorMessage !== undefined ? { errorMessage } : {}),
+  };
+}
