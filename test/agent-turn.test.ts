@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -350,6 +351,30 @@ describe('replay', () => {
     const results = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle }, replayable))
       results.push(result);
+    expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
+  });
+
+  it('replays histories recorded before turns ran inside the session (runs of the old version drain)', async () => {
+    // A session run with agentTurn children, and the agentTurn workflows themselves (with
+    // their turn.prepare local activity), recorded by the previous version of this file.
+    const recorded = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, 'fixtures', 'histories-before-one-turn-per-run.json'),
+        'utf8',
+      ),
+    ) as { workflowId: string; history: string }[];
+    const histories = recorded.map(({ workflowId, history }) => ({
+      workflowId,
+      history: temporal.api.history.v1.History.decode(Buffer.from(history, 'base64')),
+    }));
+    expect(histories.map((each) => each.workflowId.split(':')[0])).toEqual(
+      expect.arrayContaining(['session', 'turn']),
+    );
+    const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
+    const results = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle }, histories))
+      results.push(result);
+    expect(results).toHaveLength(histories.length);
     expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
   });
 });
