@@ -1,7 +1,5 @@
 // LLM call failures, sorted into "another attempt (or another model) may succeed" and "the user
 // must change something first". Temporal retries the former and stops on the latter.
-import * as AnthropicSdk from '@anthropic-ai/sdk';
-import * as OpenAiSdk from 'openai';
 
 /** Every code an LlmError can carry, and what it means. */
 export const llmErrorCodes = {
@@ -88,10 +86,7 @@ export function classifyLlmError(error: unknown, context: LlmCallContext): LlmEr
   const { provider, model } = context;
   const name = providerNames[provider];
   const base = { provider, model, cause: error };
-  if (
-    error instanceof AnthropicSdk.APIConnectionTimeoutError ||
-    error instanceof OpenAiSdk.APIConnectionTimeoutError
-  ) {
+  if (isSdkError(error, 'APIConnectionTimeoutError')) {
     const message = `${name} did not answer within the request timeout.`;
     return new LlmError({ ...base, kind: 'retryable', code: 'LLM_TIMEOUT', message });
   }
@@ -174,19 +169,40 @@ interface ApiErrorView {
   connection: boolean;
 }
 
+/**
+ * Whether an error is (a subclass of) the SDK error class of that name. Both SDKs name their
+ * classes alike; checking names instead of `instanceof` keeps them out of this module, so
+ * a process loads an SDK only when it calls that provider.
+ */
+function isSdkError(error: unknown, className: string): error is SdkApiError {
+  if (!(error instanceof Error)) return false;
+  for (
+    let proto: unknown = Object.getPrototypeOf(error);
+    proto;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    if ((proto as { constructor?: { name?: string } }).constructor?.name === className) return true;
+  }
+  return false;
+}
+
+/** The fields both SDKs' APIError classes have. */
+interface SdkApiError extends Error {
+  status: unknown;
+  headers: unknown;
+  error: unknown;
+}
+
 /** The two SDKs' APIError classes are distinct but shaped alike; read them one way. */
 function apiErrorOf(error: unknown): ApiErrorView | undefined {
-  const isApi = error instanceof AnthropicSdk.APIError || error instanceof OpenAiSdk.APIError;
-  if (!isApi) return undefined;
+  if (!isSdkError(error, 'APIError')) return undefined;
   // The generic class parameters surface as `any`; narrow them before use.
   return {
     status: typeof error.status === 'number' ? error.status : undefined,
     headers: error.headers instanceof Headers ? error.headers : undefined,
     body: error.error,
     message: error.message,
-    connection:
-      error instanceof AnthropicSdk.APIConnectionError ||
-      error instanceof OpenAiSdk.APIConnectionError,
+    connection: isSdkError(error, 'APIConnectionError'),
   };
 }
 

@@ -1,11 +1,9 @@
 // One LLM reply: the primary model first, then the fallbacks, each tried once. Retrying the
 // same model later is Temporal's job (a new activity attempt starts at the primary again).
 import type { Config } from '../../core/config/schema.js';
-import { streamAnthropic } from './anthropic.js';
 import type { Conversation } from './convert.js';
 import { LlmError } from './errors.js';
 import { parseModelRef } from './model-ref.js';
-import { streamOpenAi } from './openai.js';
 import type { CallLimits, LlmResponse, StreamCallbacks } from './stream.js';
 
 /** Everything one generate call needs; the callbacks feed streaming and heartbeats. */
@@ -48,7 +46,11 @@ export async function generate(options: GenerateOptions): Promise<LlmResponse> {
       const next = models[index] ?? ref.model;
       onRestart?.(`${models[index - 1] ?? ''} failed (${lastError.message}); trying ${next}`);
     }
-    const stream = ref.provider === 'anthropic' ? streamAnthropic : streamOpenAi;
+    // Each provider's SDK is loaded on its first call: a process holds only those it uses.
+    const stream =
+      ref.provider === 'anthropic'
+        ? (await import('./anthropic.js')).streamAnthropic
+        : (await import('./openai.js')).streamOpenAi;
     try {
       return await stream({ ...call, model: ref.model, settings: providers[ref.provider] });
     } catch (error) {

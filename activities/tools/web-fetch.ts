@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { configSchema } from '../../core/config/schema.js';
 import { guardedFetch, type FetchedResponse } from './guarded-fetch.js';
-import { readableHtml, type PageFormat } from './readable-html.js';
+import type { PageFormat } from './readable-html.js';
 import { defineTool, ToolError, type ToolContext } from './tool.js';
 
 const DEFAULT_MAX_CHARS = 50_000;
@@ -58,9 +58,11 @@ function decode(response: FetchedResponse, kind: Kind): string {
   return new TextDecoder().decode(response.body);
 }
 
-function render(response: FetchedResponse, kind: Kind, format: PageFormat) {
+async function render(response: FetchedResponse, kind: Kind, format: PageFormat) {
   const text = decode(response, kind);
-  if (kind === 'html') return readableHtml(text, response.url.href, format);
+  // The HTML-to-text libraries are large (tens of MB): loaded on the first page fetched.
+  if (kind === 'html')
+    return (await import('./readable-html.js')).readableHtml(text, response.url.href, format);
   if (kind === 'json' && !response.truncated) {
     try {
       return { title: undefined, content: JSON.stringify(JSON.parse(text), null, 2) };
@@ -108,7 +110,7 @@ export const webFetchTool = defineTool({
         { url: response.url.href },
       );
     }
-    const page = render(response, kind, input.format);
+    const page = await render(response, kind, input.format);
     const content = page.content.slice(0, input.maxChars);
     const notes = [
       response.truncated &&

@@ -27,6 +27,11 @@ export const fastDevServerDynamicConfig: Record<string, unknown> = {
   'history.visibilityProcessorMaxPollHostRPS': 10000,
   'history.outboundProcessorMaxPollRPS': 10000,
   'history.outboundProcessorMaxPollHostRPS': 10000,
+  // One partition per task queue (default 4): a task lands where the worker's few pollers
+  // wait, instead of in a partition none of them polls at that moment and waiting to be
+  // forwarded. Every turn's run starts on the normal queue, so this is on the chat path.
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
 };
 
 /** How to run the embedded server. */

@@ -38,8 +38,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     identity: `clawdbot-worker@${hostname()}:${process.pid}`,
     // In-flight activities get time to finish (and heartbeat their last state) on shutdown.
     shutdownGraceTime: '10s',
-    // Each cached workflow holds a V8 context; bound the memory it can take.
-    maxCachedWorkflows: 500,
+    // A cached workflow is a session waiting for its next message: a message to a cached one
+    // costs one workflow task, to an evicted one a replay of its run. Sessions hold little
+    // state each (one run per turn keeps histories short), so keep many.
+    maxCachedWorkflows: 2000,
+    // Each turn's run starts on the normal (non-sticky) queue after continue-as-new, and
+    // every new session does: half the pollers there, not the default fifth (2 of 10).
+    workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 10 },
+    nonStickyToStickyPollRatio: 0.5,
     // Heartbeats carry cancellation back to a running activity: send them at least every
     // second so chat.abort stops a stream promptly (the default waits up to 80% of the
     // heartbeat timeout).
