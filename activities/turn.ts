@@ -214,7 +214,7 @@ export function createTurnActivities({ store, bus, placement }: TurnActivityDeps
     },
 
     /** Record how the turn ended, update the session's token counts, announce the end. */
-    async 'turn.finish'(input: FinishInput): Promise<{ text: string }> {
+    async 'turn.finish'(input: FinishInput): Promise<{ text: string; announcement?: RunPart }> {
       const sessionId = input.sessionId || (await store.ensure(input.sessionKey)).sessionId;
       const session = { sessionId, sessionKey: input.sessionKey };
       let final: AssistantMessage | undefined = input.last;
@@ -272,14 +272,16 @@ export function createTurnActivities({ store, bus, placement }: TurnActivityDeps
       const text = final
         ? final.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('')
         : '';
-      publishPart(bus, input, {
+      const end: RunPart = {
         type: 'run-finish',
         endedAt: Date.now(),
         status: input.status,
         usage: input.usage,
         ...(final ? { message: final } : {}),
         ...(input.errorMessage !== undefined ? { errorMessage: input.errorMessage } : {}),
-      });
+      };
+      if (input.announce === false) return { text, announcement: end };
+      publishPart(bus, input, end);
       return { text };
     },
   };

@@ -13,12 +13,14 @@ export async function agentTurn(input: TurnInput): Promise<TurnResult> {
   const steered: InboundMessage[] = [];
   setHandler(steerSignal, (messages) => void steered.push(...messages));
   const turnId = workflowInfo().workflowId;
-  return runTurn(input, {
+  const { result } = await runTurn(input, {
     turnId,
     steered,
     approvals: registerApprovals(),
     approvalPrefix: turnId,
     // Its histories record a turn.prepare local activity first: keep it so they replay.
     prepareInFirstCall: false,
+    announceEnd: true,
   });
+  return result;
 }

@@ -8,6 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { RunPart } from '../core/events/types.js';
 import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
 import type { ApprovalBook } from './approvals.js';
 import { deliverReply } from './channel-delivery.js';
@@ -59,6 +60,17 @@ export interface TurnHost {
    * than in a local activity before it: one activation less before the first LLM byte.
    */
   prepareInFirstCall: boolean;
+  /**
+   * Publish the turn's end (run-finish) when it is recorded; false returns it instead, for
+   * the host to publish later.
+   */
+  announceEnd: boolean;
+}
+
+/** A turn's result, and its end to publish when the host asked to publish it itself. */
+export interface TurnRun {
+  result: TurnResult;
+  announcement?: { ref: TurnRef; part: RunPart };
 }
 
 /** Whether config marks this call as needing a person's approval. */
@@ -93,7 +105,7 @@ function failureText(error: unknown): string {
  * Both the session workflow (chat) and the agentTurn workflow (sub-agents) run turns
  * through this function, so whatever follows a turn's end follows it in both.
  */
-export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnResult> {
+export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun> {
   const { sessionKey, runId, settings } = input;
   const { steered, turnId } = host;
   let usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0 };
@@ -257,6 +269,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRes
       ...(errorMessage !== undefined ? { errorMessage } : {}),
       ...(stepLimit !== undefined ? { stepLimit } : {}),
       ...(last ? { last } : {}),
+      ...(host.announceEnd ? {} : { announce: false }),
     });
   const finished = await CancellationScope.nonCancellable(finish);
   // A reply to a messaging channel goes out after the turn is recorded, wherever it ran.
@@ -270,12 +283,20 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRes
     text: finished.text,
     ...(errorMessage !== undefined ? { errorMessage } : {}),
   });
-  return {
+  const result: TurnResult = {
     runId,
     status,
     text: finished.text,
     steps: step,
     usage,
     ...(errorMessage !== undefined ? { errorMessage } : {}),
+  };
+  if (!finished.announcement) return { result };
+  return {
+    result,
+    announcement: {
+      ref: { sessionKey, sessionId: ref?.sessionId ?? '', runId, turnId },
+      part: finished.announcement,
+    },
   };
 }

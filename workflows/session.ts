@@ -5,6 +5,7 @@ import {
   log,
   makeContinueAsNewFunc,
   patched,
+  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -17,6 +18,7 @@ import {
   sessionStateQuery,
   turnWorkflowId,
 } from './definitions.js';
+import type { Activities } from '../activities/index.js';
 import { legacySession } from './legacy-session.js';
 import { runTurn } from './run-turn.js';
 import {
@@ -32,6 +34,11 @@ import type {
   TurnOutcome,
   TurnSettings,
 } from './types.js';
+
+const bookkeeping = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '200ms', maximumInterval: '10s', maximumAttempts: 10 },
+});
 
 const seenLimit = 1000;
 const defaultIdleTimeoutMs = 60 * 60 * 1000;
@@ -88,6 +95,15 @@ export async function session(input: SessionInput): Promise<void> {
   });
   const approvals = registerApprovals();
 
+  // The previous run's turn is announced as ended only now, once that run has closed: a
+  // client that answers the end at once reaches this run, not the closing one (a signal
+  // arriving while a run completes with continue-as-new fails that workflow task and
+  // costs a replay).
+  if (input.announce) {
+    const { ref, part } = input.announce;
+    await bookkeeping['turn.publish']({ ...ref, part });
+  }
+
   // Wait for work; an idle run completes (no timer at all when work is already queued).
   if (queue.length === 0) {
     const hasWork = await condition(
@@ -121,8 +137,9 @@ export async function session(input: SessionInput): Promise<void> {
     { key: channelAttribute, value: first.channel },
   ]);
   let outcome: TurnOutcome;
+  let announcement: SessionInput['announce'];
   try {
-    const result = await turn.scope.run(() =>
+    const { result, announcement: end } = await turn.scope.run(() =>
       runTurn(
         { sessionKey: input.sessionKey, runId: first.messageId, settings, messages: batch },
         {
@@ -131,9 +148,12 @@ export async function session(input: SessionInput): Promise<void> {
           approvals,
           approvalPrefix: `${workflowInfo().workflowId}::${first.messageId}`,
           prepareInFirstCall: true,
+          // Announced by the next run: see below.
+          announceEnd: false,
         },
       ),
     );
+    announcement = end;
     outcome = {
       runId: result.runId,
       status: result.status,
@@ -162,5 +182,11 @@ export async function session(input: SessionInput): Promise<void> {
       { key: channelAttribute, value: first.channel },
       { key: agentIdAttribute, value: settings.agentId },
     ],
-  })({ ...input, settings, pending: queue, seen });
+  })({
+    ...input,
+    settings,
+    pending: queue,
+    seen,
+    ...(announcement ? { announce: announcement } : { announce: undefined }),
+  });
 }

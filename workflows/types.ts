@@ -1,5 +1,6 @@
 // Types shared by workflows, activities and the gateway. Types only: workflow code may
 // import nothing else from outside workflows/.
+import type { RunPart } from '../core/events/types.js';
 import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
 
 /** An inbound user message, from any client or channel. */
@@ -85,6 +86,8 @@ export interface SessionInput {
   seen?: string[];
   /** The session completes after this long without messages (a new message restarts it). */
   idleTimeoutMs?: number;
+  /** The previous run's turn end, announced by this run first (see session.ts). */
+  announce?: { ref: TurnRef; part: RunPart };
 }
 
 /** The turn a session is running now. */
@@ -235,6 +238,11 @@ export interface FinishInput extends TurnRef {
   stepLimit?: number;
   last?: AssistantMessage;
   usage: Usage;
+  /**
+   * False: do not publish the run's end, return it (`announcement`) for the caller to
+   * publish once the workflow has moved on (the session's next run announces it).
+   */
+  announce?: boolean;
 }
 
 /** Input of a sub-agent spawned by sessions_spawn. */

@@ -94,6 +94,17 @@ export function createTemporalAgentService({
     return undefined;
   };
 
+  /** Wait until a run's first workflow task is done (at most a couple of seconds). */
+  const firstTaskDone = async (workflowId: string, runId: string, deadline: number) => {
+    const until = Math.min(deadline, Date.now() + 2000);
+    const handle = client.workflow.getHandle(workflowId, runId);
+    while (Date.now() < until) {
+      const description = await handle.describe();
+      if (!description.raw.pendingWorkflowTask || description.closeTime) return;
+      await sleep(10);
+    }
+  };
+
   /** Wait for a turn's end within the deadline: undefined when the deadline came first. */
   const turnOutcome = async (
     turn: { workflowId: string; runId: string; type: string },
@@ -116,17 +127,22 @@ export function createTemporalAgentService({
     }
     // A session run runs one turn and continues-as-new; the turn's outcome is in its memo.
     const handle = client.workflow.getHandle(turn.workflowId, turn.runId, { followRuns: false });
+    let nextRun: string | undefined;
     const ended = await Promise.race([
       handle.result().then(
         () => 'ended' as const,
         (error: unknown) => {
-          if (error instanceof WorkflowContinuedAsNewError) return 'ended' as const;
-          throw error;
+          if (!(error instanceof WorkflowContinuedAsNewError)) throw error;
+          nextRun = error.newExecutionRunId;
+          return 'ended' as const;
         },
       ),
       timeout(deadline - Date.now()),
     ]);
     if (ended === 'timeout') return undefined;
+    // The next run announces this turn's end in its first workflow task: answer after it,
+    // so whoever waited has seen (or will see) the run-finish event before the answer.
+    if (nextRun !== undefined) await firstTaskDone(turn.workflowId, nextRun, deadline);
     const memo = (await handle.describe()).memo as { turn?: TurnOutcome } | undefined;
     const outcome = memo?.turn;
     if (outcome?.runId !== runId)
