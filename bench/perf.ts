@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     turns: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '30' },
     'tool-turns': { type: 'string', default: '50' },
+    // Skip the first, unmeasured start (the workflow bundle is cached already).
+    'no-warmup-start': { type: 'boolean', default: false },
   },
 });
 const runs = Number(args.runs);
@@ -260,74 +262,80 @@ async function measureOnce(
 
     // A new session for every turn: what a first message costs, and whether it grows with
     // the number of sessions already stored.
-    const fresh: number[] = [];
-    const tenth = Math.max(1, Math.floor(newSessions / 10));
-    const tenths: number[] = [];
-    for (let i = 0; i < newSessions; i++) {
-      const turn = await clientTurn(client, `agent:main:perf-new-${tag}-${i}`, `${tag}-n-${i}`);
-      fresh.push(firstDelta(turn));
-      if ((i + 1) % tenth === 0) {
-        tenths.push(percentile(fresh.slice(-tenth), 50));
-        if (newSessions >= 2000)
-          console.log(
-            `  new sessions ${i + 1}/${newSessions}: p50 of the last ${tenth} ${tenths.at(-1)!.toFixed(1)} ms (load ${load().toFixed(2)})`,
-          );
+    if (newSessions > 0) {
+      const fresh: number[] = [];
+      const tenth = Math.max(1, Math.floor(newSessions / 10));
+      const tenths: number[] = [];
+      for (let i = 0; i < newSessions; i++) {
+        const turn = await clientTurn(client, `agent:main:perf-new-${tag}-${i}`, `${tag}-n-${i}`);
+        fresh.push(firstDelta(turn));
+        if ((i + 1) % tenth === 0) {
+          tenths.push(percentile(fresh.slice(-tenth), 50));
+          if (newSessions >= 2000)
+            console.log(
+              `  new sessions ${i + 1}/${newSessions}: p50 of the last ${tenth} ${tenths.at(-1)!.toFixed(1)} ms (load ${load().toFixed(2)})`,
+            );
+        }
       }
+      values.newP50 = percentile(fresh, 50);
+      values.newP99 = percentile(fresh, 99);
+      values.newTrend = tenths.length >= 2 ? tenths.at(-1)! / tenths[0]! : 1;
+      loads.newP50 = loads.newP99 = loads.newTrend = load();
     }
-    values.newP50 = percentile(fresh, 50);
-    values.newP99 = percentile(fresh, 99);
-    values.newTrend = tenths.length >= 2 ? tenths.at(-1)! / tenths[0]! : 1;
-    loads.newP50 = loads.newP99 = loads.newTrend = load();
 
     // One-tool turns on a warm session: the model calls read_file, then answers.
-    const toolKey = `agent:main:perf-tool-${tag}`;
-    for (let i = 0; i < 5; i++)
-      await clientTurn(client, toolKey, `${tag}-tw-${i}`, 'TOOL read_file {"path":"note.txt"}');
-    const tool: number[] = [];
-    for (let i = 0; i < toolTurns; i++) {
-      const turn = await clientTurn(
-        client,
-        toolKey,
-        `${tag}-t-${i}`,
-        'TOOL read_file {"path":"note.txt"}',
-      );
-      tool.push(complete(turn));
+    if (toolTurns > 0) {
+      const toolKey = `agent:main:perf-tool-${tag}`;
+      for (let i = 0; i < 5; i++)
+        await clientTurn(client, toolKey, `${tag}-tw-${i}`, 'TOOL read_file {"path":"note.txt"}');
+      const tool: number[] = [];
+      for (let i = 0; i < toolTurns; i++) {
+        const turn = await clientTurn(
+          client,
+          toolKey,
+          `${tag}-t-${i}`,
+          'TOOL read_file {"path":"note.txt"}',
+        );
+        tool.push(complete(turn));
+      }
+      values.toolP50 = percentile(tool, 50);
+      loads.toolP50 = load();
     }
-    values.toolP50 = percentile(tool, 50);
-    loads.toolP50 = load();
     client.close();
 
     // Throughput: 20 sessions, each its own client, sending the next message as soon as its
     // previous turn is final, for a fixed time.
-    const clients = await Promise.all(
-      Array.from({ length: throughputSessions }, () => ProtocolClient.connect(wsUrl)),
-    );
-    const deadline = performance.now() + throughputSeconds * 1000;
-    let errors = 0;
-    const turnTimes: number[] = [];
-    const started = performance.now();
-    await Promise.all(
-      clients.map(async (each, index) => {
-        for (let i = 0; performance.now() < deadline; i++) {
-          try {
-            const turn = await clientTurn(
-              each,
-              `agent:main:perf-load-${tag}-${index}`,
-              `${tag}-l-${index}-${i}`,
-            );
-            turnTimes.push(complete(turn));
-          } catch {
-            errors++;
+    if (throughputSeconds > 0) {
+      const clients = await Promise.all(
+        Array.from({ length: throughputSessions }, () => ProtocolClient.connect(wsUrl)),
+      );
+      const deadline = performance.now() + throughputSeconds * 1000;
+      let errors = 0;
+      const turnTimes: number[] = [];
+      const started = performance.now();
+      await Promise.all(
+        clients.map(async (each, index) => {
+          for (let i = 0; performance.now() < deadline; i++) {
+            try {
+              const turn = await clientTurn(
+                each,
+                `agent:main:perf-load-${tag}-${index}`,
+                `${tag}-l-${index}-${i}`,
+              );
+              turnTimes.push(complete(turn));
+            } catch {
+              errors++;
+            }
           }
-        }
-      }),
-    );
-    const elapsed = (performance.now() - started) / 1000;
-    for (const each of clients) each.close();
-    values.throughput = turnTimes.length / elapsed;
-    values.throughputErrors = errors;
-    values.throughputP99 = percentile(turnTimes, 99);
-    loads.throughput = loads.throughputErrors = loads.throughputP99 = load();
+        }),
+      );
+      const elapsed = (performance.now() - started) / 1000;
+      for (const each of clients) each.close();
+      values.throughput = turnTimes.length / elapsed;
+      values.throughputErrors = errors;
+      values.throughputP99 = percentile(turnTimes, 99);
+      loads.throughput = loads.throughputErrors = loads.throughputP99 = load();
+    }
   } finally {
     await gateway.stop();
   }
@@ -353,8 +361,10 @@ async function main(): Promise<void> {
   const llm = await startFakeLlmServer();
   try {
     // The first start may bundle the workflow code; the table's start-up row is a warm one.
-    const warmup = await startGateway(llm);
-    await warmup.stop();
+    if (!args['no-warmup-start']) {
+      const warmup = await startGateway(llm);
+      await warmup.stop();
+    }
     const measured: { values: Measured; loads: Loads }[] = [];
     for (let run = 0; run < runs; run++) {
       const result = await measureOnce(llm, run);
