@@ -12,6 +12,7 @@ import {
   transcriptEntryId,
   type DeliveryEntry,
   type SessionStore,
+  type TranscriptEntry,
 } from '../../core/sessions/index.js';
 import {
   channelRejectedErrorType,
@@ -85,9 +86,14 @@ export function replyPieces(
 
 /** Indexes of the pieces of a run already recorded as sent (or refused) in the transcript. */
 async function recordedPieces(store: SessionStore, input: ChannelDeliverInput) {
-  // Deliveries are the last entries of their turn (the session runs its next turn only
-  // after this one delivered), so the transcript's tail holds them.
-  const entries = await store.readEntries(input.sessionId, { limit: 1000 });
+  // A run's deliveries come after its user message: read the tail back until that message
+  // is in the window (usually the first, small read), so a long transcript costs no more.
+  const userEntryId = transcriptEntryId.user(input.runId);
+  let entries: TranscriptEntry[] = [];
+  for (let limit = 64; limit <= 65_536; limit *= 4) {
+    entries = await store.readEntries(input.sessionId, { limit });
+    if (entries.length < limit || entries.some((entry) => entry.id === userEntryId)) break;
+  }
   const done = new Map<number, DeliveryEntry>();
   for (const entry of entries) {
     if (entry.type === 'delivery' && entry.runId === input.runId) done.set(entry.index, entry);
