@@ -1,6 +1,8 @@
 // Telegram end to end: the real grammy against the fake Bot API, the real gateway with its
 // channel manager and delivery worker, the agent worker, Temporal and the scripted LLM —
 // all in this process. Crashes of separate processes are in telegram-crash.test.ts.
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseTelegramHtml } from '../fakes/telegram/html-entities.js';
@@ -43,7 +45,7 @@ beforeAll(async () => {
     channels: {
       telegram: {
         apiRoot: fake.apiRoot,
-        allowFrom: [7001, 7002, 7003, 7004, 7005],
+        allowFrom: [7001, 7002, 7003, 7004, 7005, 7007],
         groups: { '-100900': { requireMention: true } },
         accounts: {
           default: { botToken: fake.token },
@@ -199,6 +201,28 @@ describe('telegram channel, end to end', () => {
       'echo: rate limited',
       'echo: after the limit',
     ]);
+  });
+
+  it('gives the model a photo as an image and sends a file it names with MEDIA: as a photo', async () => {
+    const gina = user(7007, 'Gina');
+    const photo = Buffer.from('\u00ff\u00d8\u00ff not really a jpeg, but bytes all the same');
+    fake.userSends({ from: gina, caption: 'what is in this picture', photo: { bytes: photo } });
+    await waitForMessages(gina.id);
+    const [request] = llmSaw('what is in this picture');
+    expect(JSON.stringify(request!.body)).toContain(photo.toString('base64'));
+    const inbox = await readdir(join(harness.paths.workspaceDir, 'inbox'));
+    expect(inbox.some((name) => name.endsWith('.jpg'))).toBe(true);
+
+    const chart = join(harness.paths.workspaceDir, 'out', 'chart.png');
+    await mkdir(join(harness.paths.workspaceDir, 'out'), { recursive: true });
+    await writeFile(chart, Buffer.from('PNG chart bytes'));
+    llm.scriptFor('send me the chart', [{ kind: 'text', text: `Here it is.\nMEDIA:${chart}` }]);
+    fake.userSends({ from: gina, text: 'send me the chart' });
+    const upload = await fake.waitFor(() =>
+      fake.sent.find((sent) => sent.method === 'sendPhoto' && sent.chatId === gina.id),
+    );
+    expect(upload.file).toEqual({ fileName: 'chart.png', bytes: Buffer.from('PNG chart bytes') });
+    expect(messagesTo(gina.id).map((sent) => sent.text)).toContain('Here it is.');
   });
 
   it('shows a bad token in that account status while the gateway and the other account serve', async () => {

@@ -123,6 +123,8 @@ export class BotApiMethods {
       this.state.webhook = undefined;
       return true;
     }
+    // Telegram demands HTTPS on port 443, 80, 88 or 8443; the fake also takes plain http
+    // so a test's gateway on 127.0.0.1 can receive it (the one documented rule relaxed).
     if (!/^https?:\/\//.test(url))
       throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
     const secret = typeof values.secret_token === 'string' ? values.secret_token : undefined;
