@@ -30,6 +30,12 @@ export const fastDevServerDynamicConfig: Record<string, unknown> = {
   // One partition per task queue (default 4): a task lands where the worker's few pollers
   // wait, instead of in a partition none of them polls at that moment and waiting to be
   // forwarded. Every turn's run starts on the normal queue, so this is on the chat path.
+  // Runs of one workflow id are spaced at least this far apart (default 1 s): a run that
+  // continues-as-new sooner has its successor's first task delayed by up to the rest of
+  // it. A session runs one turn per run, so this would hold every turn's end (announced
+  // by the next run) back by most of a second. It guards against runaway restart loops;
+  // ours continue-as-new once per message.
+  'history.workflowIdReuseMinimalInterval': '0s',
   'matching.numTaskqueueReadPartitions': 1,
   'matching.numTaskqueueWritePartitions': 1,
 };
