@@ -13,7 +13,7 @@ let llm: FakeLlmServer;
 let channel: TestChannel;
 let harness: ChannelGatewayHarness;
 
-async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 60_000) {
+async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 150_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -68,7 +68,8 @@ describe('channel delivery across process restarts', () => {
     expect(await response.json()).toMatchObject({ ok: true, outcome: { status: 'accepted' } });
     await until(() => textsTo('hooked').length > 0, 'the reply');
     expect(textsTo('hooked')[0]!.text).toBe('echo: via webhook');
-  });
+    // The first turn also waits for the child worker to start: slow on a loaded machine.
+  }, 180_000);
 
   // Before the restart test: a restarted gateway gets the worker's event stream back only
   // once the worker reconnects, and the draft would then show up late.
@@ -120,7 +121,7 @@ describe('channel delivery across process restarts', () => {
     expect(reply!.text).toBe('echo: WAIT 2000 survive a restart');
     await sleep(1500);
     expect(textsTo('restart')).toHaveLength(1);
-  });
+  }, 180_000);
 
   it('the worker SIGKILLed mid-turn: exactly one reply after a new worker starts', async () => {
     await channel.inject('default', { senderId: 'killed', text: 'WAIT 4000 survive a crash' });
@@ -137,5 +138,5 @@ describe('channel delivery across process restarts', () => {
     expect(reply!.text).toBe('echo: WAIT 4000 survive a crash');
     await sleep(1500);
     expect(textsTo('killed')).toHaveLength(1);
-  });
+  }, 180_000);
 });

@@ -252,6 +252,20 @@ describe('channel runtime', () => {
     );
   });
 
+  it('send delivers outside any turn, once per idempotency key', async () => {
+    const params = {
+      channel: 'testchat',
+      accountId: 'default',
+      to: 'outbound-1',
+      message: 'hello **there**',
+      idempotencyKey: 'send-1',
+    };
+    const first = (await harness.call('send', params)) as { messageId: string };
+    const second = (await harness.call('send', params)) as { messageId: string };
+    expect(second.messageId).toBe(first.messageId);
+    expect(sentTo('outbound-1')).toMatchObject([{ text: 'hello <b>there</b>', formatted: true }]);
+  });
+
   it('a failing account is retried with backoff and shown in status while others serve', async () => {
     await until(() => (channel.startAttempts.get('broken') ?? 0) >= 3 || undefined, 'retries');
     const status = (await harness.call('channels.status')) as {

@@ -12,6 +12,7 @@ import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { AgentService } from '../../core/agent/agent-service.js';
 import type { Config } from '../../core/config/schema.js';
 import type { EventBus } from '../../core/events/types.js';
+import { ClawdbotError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { SessionStore } from '../../core/sessions/index.js';
 import { channelTaskQueue } from '../../workflows/channel-delivery.js';
@@ -23,7 +24,7 @@ import type {
   ChannelPlugin,
 } from '../types.js';
 import { resolveChannelAccounts, type ResolvedAccount } from './account-config.js';
-import { createDeliverActivity } from './deliver-activity.js';
+import { createDeliverActivity, replyPieces } from './deliver-activity.js';
 import { receiveInbound } from './inbound.js';
 import { pairingApprovedText } from './pairing-messages.js';
 import { createRunTracker, type RunTracker } from './run-tracker.js';
@@ -64,6 +65,17 @@ export interface PairingRequestView {
   meta?: Record<string, string>;
 }
 
+/** A message to send outside any turn. */
+export interface OutboundRequest {
+  channel: string;
+  /** The chat id as the platform names it. */
+  to: string;
+  message?: string;
+  mediaUrls?: string[];
+  accountId?: string;
+  idempotencyKey: string;
+}
+
 /** The outcome of approving a pairing code. */
 export type PairingApproval =
   | { approved: false }
@@ -79,6 +91,11 @@ export interface ChannelManager {
   logout(channel: string, accountId?: string): Promise<ChannelAccountStatus[]>;
   pairingList(channel?: string): Promise<PairingRequestView[]>;
   pairingApprove(channel: string, code: string, notify: boolean): Promise<PairingApproval>;
+  /**
+   * Send a message to a chat outside any turn (the gateway's `send` method): chunked and
+   * formatted like a reply; the same idempotency key twice (in this process) sends once.
+   */
+  send(request: OutboundRequest): Promise<{ messageId: string }>;
   /** Stop every account and delivery worker. */
   stop(): Promise<void>;
 }
@@ -122,6 +139,8 @@ export function createChannelManager(options: ChannelManagerOptions): ChannelMan
       connected: false,
     },
   }));
+  // Idempotency keys of recent `send` calls and what they sent.
+  const recentSends = new Map<string, Promise<{ messageId: string }>>();
   const nameOf = (state: AccountState) => `${state.resolved.plugin.id}:${state.resolved.accountId}`;
 
   const startWorker = async (state: AccountState) => {
@@ -351,6 +370,69 @@ export function createChannelManager(options: ChannelManagerOptions): ChannelMan
       } catch (error) {
         return { ...base, notified: false, notifyError: (error as Error).message };
       }
+    },
+
+    send(request) {
+      const key = `${request.channel}:${request.idempotencyKey}`;
+      const known = recentSends.get(key);
+      if (known) return known;
+      const state = runningHandle(request.channel, request.accountId);
+      if (!state?.handle) {
+        return Promise.reject(
+          new ClawdbotError('UNAVAILABLE', `no running ${request.channel} account`, {
+            channel: request.channel,
+          }),
+        );
+      }
+      const { plugin, accountId, options: accountOptions } = state.resolved;
+      const handle = state.handle;
+      const target = {
+        channel: plugin.id,
+        accountId,
+        chatType: 'direct' as const,
+        chatId: request.to,
+        platformMessageId: '',
+      };
+      const text = [
+        request.message ?? '',
+        ...(request.mediaUrls ?? []).map((url) => `MEDIA:${url}`),
+      ]
+        .filter((line) => line !== '')
+        .join('\n');
+      const pieces = replyPieces(
+        text,
+        accountOptions.textChunkLimit ?? plugin.textChunkLimit,
+        (markdown) => plugin.formatText(markdown),
+      );
+      const sending = (async () => {
+        let first: string | undefined;
+        for (const [index, piece] of pieces.entries()) {
+          const deliveryId = `${request.idempotencyKey}:${index}`;
+          const sent =
+            piece.kind === 'media'
+              ? await handle.sendMedia({
+                  target,
+                  source: piece.source,
+                  kind: piece.media,
+                  deliveryId,
+                })
+              : await handle.sendText({
+                  target,
+                  text: piece.text,
+                  formatted: piece.formatted,
+                  deliveryId,
+                });
+          first ??= sent.platformMessageId;
+          state.status.lastOutboundAt = Date.now();
+        }
+        if (first === undefined) throw new ClawdbotError('INVALID_REQUEST', 'nothing to send');
+        return { messageId: first };
+      })();
+      recentSends.set(key, sending);
+      if (recentSends.size > 1000) recentSends.delete(recentSends.keys().next().value!);
+      // A failed send may be tried again with the same key.
+      sending.catch(() => recentSends.delete(key));
+      return sending;
     },
 
     async stop() {

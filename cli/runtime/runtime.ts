@@ -310,6 +310,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         ...options.channelTuning,
       });
       app = await buildGatewayApp({
+        channels: {
+          names: () => [
+            ...new Set(
+              channels!
+                .status()
+                .filter((account) => account.running)
+                .map((a) => a.channel),
+            ),
+          ],
+          send: (request) => channels!.send(request),
+        },
         channelControl: {
           knownChannels: () => channelPlugins.map((plugin) => plugin.id),
           status: () => channels!.status(),
