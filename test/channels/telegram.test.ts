@@ -45,7 +45,7 @@ beforeAll(async () => {
     channels: {
       telegram: {
         apiRoot: fake.apiRoot,
-        allowFrom: [7001, 7002, 7003, 7004, 7005, 7007],
+        allowFrom: [7001, 7002, 7003, 7004, 7005, 7007, 7008],
         groups: { '-100900': { requireMention: true } },
         accounts: {
           default: { botToken: fake.token },
@@ -91,6 +91,22 @@ describe('telegram channel, end to end', () => {
       'echo: second message',
     ]);
     expect(llmSaw('only once please')).toHaveLength(1);
+  });
+
+  it('runs no second turn when an update comes again after its reply went out', async () => {
+    // A gateway killed after queueing a message but before confirming its offset gets the
+    // update again on restart, possibly long after the turn finished.
+    const hank = user(7008, 'Hank');
+    const update = fake.userSends({ from: hank, text: 'answered already' });
+    await waitForMessages(hank.id);
+    fake.pushUpdate({ message: update.message! });
+    fake.userSends({ from: hank, text: 'a new question' });
+    await waitForMessages(hank.id, 2);
+    expect(messagesTo(hank.id).map((sent) => sent.text)).toEqual([
+      'echo: answered already',
+      'echo: a new question',
+    ]);
+    expect(llmSaw('answered already')).toHaveLength(1);
   });
 
   it('gives an unknown sender one pairing code and no turn; once approved, answers', async () => {
