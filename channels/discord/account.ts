@@ -85,7 +85,7 @@ export async function startDiscordAccount(
   } catch (error) {
     context.signal.removeEventListener('abort', abort);
     await client.destroy();
-    throw error;
+    throw explainLoginError(error);
   }
 
   return {
@@ -102,6 +102,21 @@ export async function startDiscordAccount(
       await client.destroy();
     },
   };
+}
+
+/**
+ * Discord closes with 4014 when the bot asks for a privileged intent the Developer Portal
+ * does not grant — the most common set-up mistake — and discord.js says only "Used
+ * disallowed intents": name the switch to flip.
+ */
+function explainLoginError(error: unknown): unknown {
+  if (error instanceof Error && /disallowed intents/i.test(error.message)) {
+    return new Error(
+      `${error.message}: turn on "Message Content Intent" for the bot in the Discord ` +
+        'Developer Portal (Bot tab, Privileged Gateway Intents)',
+    );
+  }
+  return error;
 }
 
 /**

@@ -395,4 +395,13 @@ describe('discord adapter (discord.js against the fake Discord)', () => {
   it('fails to start with a bad token, naming the reason', async () => {
     await expect(startAccount(fake, 'not-the-token')).rejects.toThrow(/token/i);
   });
+
+  it('fails to start when the Message Content intent is not granted, saying where to turn it on', async () => {
+    const strict = await startDiscordFake({ messageContentIntentDisabled: true });
+    try {
+      await expect(startAccount(strict)).rejects.toThrow(/Message Content Intent/);
+    } finally {
+      await strict.close();
+    }
+  });
 });

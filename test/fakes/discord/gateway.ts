@@ -41,7 +41,13 @@ export class FakeGateway {
 
   constructor(
     private readonly world: DiscordWorld,
-    private readonly options: { token: string; url: string; heartbeatIntervalMs: number },
+    private readonly options: {
+      token: string;
+      url: string;
+      heartbeatIntervalMs: number;
+      /** Privileged intents not enabled for this bot in the Developer Portal. */
+      privilegedIntentsDisabled: number;
+    },
   ) {}
 
   /** Serve one connection: HELLO first, then the client's opcodes. */
@@ -133,6 +139,10 @@ export class FakeGateway {
     }
     if (typeof data.intents !== 'number') {
       socket.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
+      return undefined;
+    }
+    if (data.intents & this.options.privilegedIntentsDisabled) {
+      socket.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
       return undefined;
     }
     this.stats.identifies++;

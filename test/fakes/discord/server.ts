@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayIntentBits } from 'discord.js';
 import type { APIChannel, APIMessage, APIUser } from 'discord.js';
 import { WebSocketServer } from 'ws';
 import { FakeGateway } from './gateway.js';
@@ -22,6 +23,8 @@ export interface DiscordFakeOptions {
   botName?: string;
   /** HELLO's heartbeat_interval (Discord sends ~41250). */
   heartbeatIntervalMs?: number;
+  /** The bot's Message Content intent is off in the Developer Portal (IDENTIFY gets 4014). */
+  messageContentIntentDisabled?: boolean;
 }
 
 /** A message a user writes, as a test injects it. */
@@ -91,6 +94,9 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
     token,
     url: gatewayUrl,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+    privilegedIntentsDisabled: options.messageContentIntentDisabled
+      ? GatewayIntentBits.MessageContent
+      : 0,
   });
   const restContext = {
     world,
