@@ -1,4 +1,4 @@
-import { App, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import { App, webApi } from '@slack/bolt';
 import type { ChannelAccountHandle, ChannelStartContext, CommonAccountOptions } from '../types.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotThreads } from './bot-threads.js';
@@ -8,7 +8,7 @@ import { SlackDirectory, toChannelInbound, userMessageOf } from './inbound.js';
 import { MessageOnce } from './message-once.js';
 import { SlackOutbound } from './outbound.js';
 import { toChannelSendError } from './send-error.js';
-import { AckAfterProcessingReceiver } from './socket-receiver.js';
+import { DurableSocketModeReceiver } from './socket-receiver.js';
 
 /** One Slack account's options: the shared ones and Slack's own. */
 export type SlackAccount = CommonAccountOptions & SlackOptions;
@@ -50,9 +50,10 @@ export async function startSlackAccount(
 
   const receiver =
     account.mode === 'socket'
-      ? new AckAfterProcessingReceiver({
+      ? new DurableSocketModeReceiver({
           appToken,
           logger,
+          onStatus: (patch) => context.setStatus(patch),
           // The Socket Mode client keeps its own patient retries of apps.connections.open.
           installerOptions: {
             clientOptions: account.apiUrl ? { slackApiUrl: account.apiUrl } : {},
@@ -102,7 +103,6 @@ export async function startSlackAccount(
   app.event('message', onEvent);
   app.event('app_mention', onEvent);
 
-  if (receiver instanceof AckAfterProcessingReceiver) watchConnection(receiver, context, logger);
   try {
     await app.start();
   } catch (error) {
@@ -140,20 +140,6 @@ async function whoAmI(client: webApi.WebClient): Promise<BotIdentity> {
     botId: result.bot_id,
     botName: result.user ?? result.user_id,
   };
-}
-
-/** Mirror the Socket Mode connection in the account status (it reconnects by itself). */
-function watchConnection(
-  receiver: AckAfterProcessingReceiver,
-  context: ChannelStartContext<SlackAccount>,
-  logger: BoltLogger,
-): void {
-  receiver.client.on('connected', () => context.setStatus({ connected: true }));
-  receiver.client.on('reconnecting', () => {
-    logger.info('Socket Mode connection lost; reconnecting');
-    context.setStatus({ connected: false });
-  });
-  receiver.client.on('disconnected', () => context.setStatus({ connected: false }));
 }
 
 function startError(error: unknown): Error {

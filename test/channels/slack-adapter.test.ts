@@ -237,6 +237,22 @@ describe('Slack adapter (Socket Mode)', () => {
     await slack.waitFor(() => account.status.connected || undefined, 'connected again');
   });
 
+  it('keeps trying when reconnecting is refused (app token revoked), and shows why', async () => {
+    const account = await start();
+    // Two refusals, then Slack takes the token again.
+    slack.failNext('apps.connections.open', { kind: 'error', error: 'invalid_auth' }, 2);
+    slack.socketMode.dropConnections();
+    await slack.waitFor(
+      () => account.status.lastError?.includes('invalid_auth') || undefined,
+      'the refusal in the status',
+    );
+    expect(account.status.connected).toBe(false);
+    slack.userMessage({ channel: 'D0ALICE', user: 'U0ALICE', text: 'back again' });
+    const inbound = await slack.waitFor(() => account.received[0], 'the DM after reconnecting');
+    expect(inbound.text).toBe('back again');
+    expect(account.status).toMatchObject({ connected: true, lastError: undefined });
+  });
+
   it('reconnects when Slack asks with a disconnect message', async () => {
     const account = await start();
     const before = slack.socketMode.connectionCount;
