@@ -57,6 +57,11 @@ export const errorTable = {
     retryable: false,
     doc: 'The embedded Temporal server did not come up.',
   },
+  SKILL_INVALID: {
+    status: 400,
+    retryable: false,
+    doc: 'A SKILL.md has missing or malformed frontmatter; the message names the file and field.',
+  },
   MEDIA_TOO_LARGE: {
     status: 413,
     retryable: false,
