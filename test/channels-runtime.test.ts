@@ -1,3 +1,5 @@
+import { mkdir, realpath, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DeliveryEntry, TranscriptEntry } from '../core/sessions/index.js';
@@ -169,6 +171,39 @@ describe('channel runtime', () => {
     expect(failed.error).toBe('Forbidden: bot was blocked by the user');
     await sleep(1500);
     expect(sentTo('frank')).toHaveLength(0);
+  });
+
+  it('sends MEDIA: files from the workspace only, and refuses private-network URLs', async () => {
+    const inside = join(harness.paths.workspaceDir, 'out', 'report.txt');
+    await mkdir(join(harness.paths.workspaceDir, 'out'), { recursive: true });
+    await writeFile(inside, 'report');
+    llm.scriptFor('media ok', [{ kind: 'text', text: 'Here.\nMEDIA:out/report.txt' }]);
+    await channel.inject('default', { senderId: 'erin', text: 'media ok' });
+    const sent = await until(
+      () => channel.sends.find((send) => send.op === 'media' && send.target.chatId === 'erin'),
+      'the media upload',
+    );
+    expect(sent.op === 'media' && sent.source).toBe(await realpath(inside));
+
+    for (const [prompt, source] of [
+      ['media secret', '/etc/passwd'],
+      ['media escape', '../clawdbot.json'],
+      ['media intranet', 'http://10.0.0.1/admin'],
+    ] as const) {
+      llm.scriptFor(prompt, [{ kind: 'text', text: `Here.\nMEDIA:${source}` }]);
+      await channel.inject('default', { senderId: 'dave', text: prompt });
+      const refused = await until(
+        async () =>
+          deliveries(await harness.transcript(keyOf('dave'))).find(
+            (entry) => entry.status === 'failed' && (entry.error ?? '').includes(source),
+          ),
+        `the refusal of ${source}`,
+      );
+      expect(refused.error ?? '').toMatch(/outside the workspace|private|Refused/);
+    }
+    expect(
+      channel.sends.filter((send) => send.op === 'media' && send.target.chatId === 'dave'),
+    ).toEqual([]);
   });
 
   it('falls back to plain text when the platform rejects the formatting', async () => {

@@ -21,6 +21,7 @@ import {
 } from '../../workflows/channel-delivery.js';
 import { chunkFormatted } from '../shared/chunk.js';
 import { extractMediaLines } from '../shared/media.js';
+import { safeMediaSource, type MediaSourceOptions } from './media-source.js';
 import {
   ChannelSendError,
   type ChannelAccountHandle,
@@ -49,6 +50,8 @@ export interface DeliverActivityDeps {
    * be edited into chunk 0 instead of sending a new message; undefined when there is none.
    */
   takeDraft?(runId: string): Promise<string | undefined>;
+  /** Where `MEDIA:` files may come from (the workspace) and which private hosts URLs may name. */
+  media: MediaSourceOptions;
 }
 
 /** One piece of a reply, in send order: text chunks first, then media. */
@@ -204,7 +207,7 @@ async function sendPiece(
   if (piece.kind === 'media') {
     return handle.sendMedia({
       target,
-      source: piece.source,
+      source: await safeMediaSource(piece.source, deps.media),
       kind: piece.media,
       deliveryId,
       ...reply,

@@ -164,6 +164,10 @@ export function createChannelManager(options: ChannelManagerOptions): ChannelMan
               }
             : undefined,
         takeDraft: (runId) => tracker.takeDraft(runId),
+        media: {
+          workspaceDir: options.workspaceDir,
+          allowHosts: config.tools.web.fetch.allowHosts,
+        },
       }),
       identity: `clawdbot-channels@${hostname()}:${process.pid}`,
       shutdownGraceTime: '10s',

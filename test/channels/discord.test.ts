@@ -53,7 +53,12 @@ beforeAll(async () => {
     temporalAddress: inject('temporalAddress'),
     llm,
     plugins: [discordChannel],
-    config: { agent: { id: agentId }, session: { dmScope: 'per-channel-peer' } },
+    config: {
+      agent: { id: agentId },
+      session: { dmScope: 'per-channel-peer' },
+      // The fake's attachment URLs are on 127.0.0.1: MEDIA: URLs obey web_fetch's allow-list.
+      tools: { web: { fetch: { allowHosts: ['127.0.0.1'] } } },
+    },
     channels: {
       discord: {
         apiBase: fake.apiBase,
