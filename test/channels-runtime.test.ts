@@ -45,7 +45,7 @@ beforeAll(async () => {
       testchat: {
         token: 't',
         dmPolicy: 'allowlist',
-        allowFrom: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'],
+        allowFrom: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace'],
         groupPolicy: 'allowlist',
         groups: { g1: { requireMention: true } },
         accounts: {
@@ -94,6 +94,23 @@ describe('channel runtime', () => {
     await sleep(1500);
     expect(sentTo('bob').map((send) => send.text)).toEqual(['echo: only once']);
     expect(llm.requests.filter((request) => request.userText === 'only once')).toHaveLength(1);
+  });
+
+  it('a message redelivered after its session workflow ended is not answered again', async () => {
+    const message = { senderId: 'grace', text: 'answer me once', platformMessageId: 'late-1' };
+    await channel.inject('default', message);
+    await until(() => sentTo('grace').length > 0 || undefined, 'reply');
+    // The session workflow ends after an hour idle, taking its seen ids with it.
+    const session = harness.client.workflow.getHandle(`session:${keyOf('grace')}`);
+    await until(
+      async () => (await session.describe()).status.name === 'RUNNING' || undefined,
+      'run',
+    );
+    await session.terminate('as if idle for an hour');
+    expect(await channel.inject('default', message)).toMatchObject({ status: 'duplicate' });
+    await sleep(1500);
+    expect(sentTo('grace').map((send) => send.text)).toEqual(['echo: answer me once']);
+    expect(llm.requests.filter((request) => request.userText === 'answer me once')).toHaveLength(1);
   });
 
   it('a long reply goes out in ordered chunks within the limit, only chunk 0 quoting', async () => {

@@ -43,6 +43,12 @@ export interface InboundDeps {
   botNames: () => string[];
   /** Send a text with the running account (the pairing reply); undefined while it starts. */
   sendText: ((input: SendTextInput) => Promise<SentMessage>) | undefined;
+  /**
+   * Whether this message already has its turn in the session's transcript. The session
+   * workflow dedupes the ids it has seen while it runs; this covers a redelivery after it
+   * ended (idle for an hour), when its list of seen ids is gone.
+   */
+  alreadyHandled(sessionKey: string, messageId: string): Promise<boolean>;
   /** A turn was queued for this message: the manager shows typing and streams drafts. */
   onAccepted(runId: string, sessionKey: string, target: DeliveryTarget): void;
 }
@@ -164,10 +170,22 @@ export async function receiveInbound(
     senderId: inbound.senderId,
     dmScope: routing.dmScope,
   });
+  const messageId = inboundMessageId(
+    channel,
+    deps.accountId,
+    inbound.chatId,
+    inbound.platformMessageId,
+  );
+  if (await deps.alreadyHandled(sessionKey, messageId)) {
+    deps.logger.info(`${channel}:${deps.accountId}: message ${messageId} already answered`, {
+      sessionKey,
+    });
+    return { status: 'duplicate', sessionKey, runId: messageId };
+  }
   const target = targetOf(deps, inbound);
   const content = await withAttachments(deps, inbound);
   const { runId } = await deps.agent.send(sessionKey, {
-    messageId: inboundMessageId(channel, deps.accountId, inbound.chatId, inbound.platformMessageId),
+    messageId,
     channel,
     ...content,
     receivedAt: Date.now(),

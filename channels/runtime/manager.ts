@@ -14,7 +14,7 @@ import type { Config } from '../../core/config/schema.js';
 import type { EventBus } from '../../core/events/types.js';
 import { ClawdbotError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { SessionStore } from '../../core/sessions/index.js';
+import { transcriptEntryId, type SessionStore } from '../../core/sessions/index.js';
 import { channelTaskQueue } from '../../workflows/channel-delivery.js';
 import { createPairingStore } from '../shared/pairing-store.js';
 import type {
@@ -112,6 +112,20 @@ interface AccountState {
   routes: ChannelHttpRoute[];
 }
 
+// How far back a redelivered message is looked for. A redelivery that the session
+// workflow's own list of seen ids missed comes after that workflow ended (an hour idle),
+// so the message's turn is among the last ones of its transcript.
+const handledLookback = 64;
+
+/** Whether the session's transcript already has the user entry of this message's turn. */
+async function alreadyHandled(store: SessionStore, sessionKey: string, messageId: string) {
+  const session = await store.get(sessionKey);
+  if (!session) return false;
+  const id = transcriptEntryId.user(messageId);
+  const entries = await store.readEntries(session.sessionId, { limit: handledLookback });
+  return entries.some((entry) => entry.id === id);
+}
+
 /** Create the manager (validates `channels` config: throws CONFIG_INVALID on a bad field). */
 export function createChannelManager(options: ChannelManagerOptions): ChannelManager {
   const { config, logger } = options;
@@ -203,6 +217,8 @@ export function createChannelManager(options: ChannelManagerOptions): ChannelMan
             workspaceDir: options.workspaceDir,
             logger: accountLogger,
             botNames: () => (state.status.botName ? [state.status.botName] : []),
+            alreadyHandled: (sessionKey, messageId) =>
+              alreadyHandled(options.store, sessionKey, messageId),
             sendText: state.handle
               ? async (input) => {
                   const sent = await state.handle!.sendText(input);
