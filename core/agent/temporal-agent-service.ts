@@ -94,9 +94,13 @@ export function createTemporalAgentService({
     return undefined;
   };
 
-  /** Wait until a run's first workflow task is done (at most a couple of seconds). */
+  /**
+   * Wait until a run's first workflow task is done. Capped (a wedged run must not hold the
+   * answer for the whole deadline), but generously: on a busy machine that task can take
+   * seconds, and answering before it means answering before the run-finish event.
+   */
   const firstTaskDone = async (workflowId: string, runId: string, deadline: number) => {
-    const until = Math.min(deadline, Date.now() + 2000);
+    const until = Math.min(deadline, Date.now() + 10_000);
     const handle = client.workflow.getHandle(workflowId, runId);
     while (Date.now() < until) {
       const description = await handle.describe();
