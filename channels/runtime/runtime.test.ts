@@ -2,14 +2,18 @@ import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DeliveryEntry, TranscriptEntry } from '../core/sessions/index.js';
-import { startFakeLlmServer, type FakeLlmServer } from './fakes/llm-server.js';
-import { startChannelGateway, type ChannelGatewayHarness } from './helpers/channel-harness.js';
-import { createTestChannel, type TestChannel } from './helpers/test-channel.js';
+import type { DeliveryEntry, TranscriptEntry } from '../../core/sessions/index.js';
+import { startFakeLlmServer, type FakeLlmServer } from '../../test/fakes/llm-server.js';
+import {
+  startChannelGateway,
+  type ChannelGatewayHarness,
+} from '../../test/helpers/channel-harness.js';
+import { createTestChannel, type TestChannel } from '../../test/helpers/test-channel.js';
 
-// The channel layer's own mechanics, through the real runtime (gateway, channel manager,
-// delivery worker, agent worker) and Temporal, with a platform-less test channel. The
-// per-platform behaviour is tested against each platform's fake with its real SDK.
+// channels/runtime's own mechanics (manager, inbound, channel.deliver), through the real
+// runtime (gateway, channel manager, delivery worker, agent worker) and Temporal, with a
+// platform-less test channel. Per-platform behaviour is tested against each platform's
+// fake with its real SDK (test/channels/).
 
 let llm: FakeLlmServer;
 let channel: TestChannel;
