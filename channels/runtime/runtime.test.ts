@@ -145,7 +145,7 @@ describe('channel runtime', () => {
     const words = Array.from({ length: 40 }, (_, index) => `part${index}`).join(' ');
     llm.scriptFor('retry chunks', [{ kind: 'text', text: words }]);
     // Chunk 0 goes out; chunk 1 fails with a network error: the activity is retried.
-    channel.failNext(null, { kind: 'network' });
+    channel.failNext('dave', null, { kind: 'network' });
     const before = channel.sends.length;
     await channel.inject('default', { senderId: 'dave', text: 'retry chunks' });
     const entries = await until(async () => {
@@ -162,7 +162,7 @@ describe('channel runtime', () => {
   });
 
   it('a 429 is retried after retry_after and delivered once', async () => {
-    channel.failNext({ kind: 'rate-limit', retryAfterMs: 1500 });
+    channel.failNext('erin', { kind: 'rate-limit', retryAfterMs: 1500 });
     const started = Date.now();
     await channel.inject('default', { senderId: 'erin', text: 'rate limited' });
     const [reply] = await until(
@@ -176,7 +176,7 @@ describe('channel runtime', () => {
   });
 
   it('a platform 4xx is not retried and its message is recorded in the transcript', async () => {
-    channel.failNext({
+    channel.failNext('frank', {
       kind: 'reject',
       status: 403,
       message: 'Forbidden: bot was blocked by the user',
@@ -229,7 +229,7 @@ describe('channel runtime', () => {
 
   it('falls back to plain text when the platform rejects the formatting', async () => {
     llm.scriptFor('format me', [{ kind: 'text', text: '**bold** words' }]);
-    channel.failNext({ kind: 'formatting' });
+    channel.failNext('alice-2', { kind: 'formatting' });
     await channel.inject('default', { senderId: 'alice', chatId: 'alice-2', text: 'format me' });
     const [reply] = await until(
       () => (sentTo('alice-2').length > 0 ? sentTo('alice-2') : undefined),

@@ -50,8 +50,11 @@ export interface TestAccount extends CommonAccountOptions {
 export interface TestChannel {
   plugin: ChannelPlugin;
   sends: TestSend[];
-  /** Queue outcomes for the coming sendText/sendMedia calls, in order (null = succeed). */
-  failNext(...failures: (TestFailure | null)[]): void;
+  /**
+   * Queue outcomes for the coming sendText/sendMedia calls to chat `chatId`, in order
+   * (null = succeed). Keyed by chat so that a late send of another test cannot take them.
+   */
+  failNext(chatId: string, ...failures: (TestFailure | null)[]): void;
   /** Hand a message to a running account, as its platform connection would. */
   inject(
     accountId: string,
@@ -69,14 +72,14 @@ let messageCounter = 0;
 /** Create a test channel with id `id` (default "testchat"), limit 100 characters. */
 export function createTestChannel(id = 'testchat', textChunkLimit = 100): TestChannel {
   const sends: TestSend[] = [];
-  const failures: (TestFailure | null)[] = [];
+  const failures = new Map<string, (TestFailure | null)[]>();
   const contexts = new Map<string, ChannelStartContext<TestAccount>>();
   const startAttempts = new Map<string, number>();
   const startFailures = new Map<string, number>();
   let sentCounter = 0;
 
-  const maybeFail = () => {
-    const failure = failures.shift();
+  const maybeFail = (chatId: string) => {
+    const failure = failures.get(chatId)?.shift();
     if (!failure) return;
     switch (failure.kind) {
       case 'rate-limit':
@@ -164,13 +167,13 @@ export function createTestChannel(id = 'testchat', textChunkLimit = 100): TestCh
         sends.push({ ...send, accountId: context.accountId, at: Date.now() });
       return Promise.resolve({
         sendText(input) {
-          maybeFail();
+          maybeFail(input.target.chatId);
           const platformMessageId = `sent-${++sentCounter}`;
           record({ op: 'text', platformMessageId, ...input });
           return Promise.resolve({ platformMessageId });
         },
         sendMedia(input) {
-          maybeFail();
+          maybeFail(input.target.chatId);
           const platformMessageId = `sent-${++sentCounter}`;
           record({ op: 'media', platformMessageId, ...input });
           return Promise.resolve({ platformMessageId });
@@ -202,7 +205,8 @@ export function createTestChannel(id = 'testchat', textChunkLimit = 100): TestCh
     plugin: plugin,
     sends,
     startAttempts,
-    failNext: (...more) => void failures.push(...more),
+    failNext: (chatId, ...more) =>
+      void failures.set(chatId, [...(failures.get(chatId) ?? []), ...more]),
     failStarts: (accountId, times) => void startFailures.set(accountId, times),
     async inject(accountId, message) {
       const context = contexts.get(accountId);
