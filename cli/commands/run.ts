@@ -41,5 +41,16 @@ export async function runForeground(
     });
   }
   runtime.onFatal((reason) => void shutdown(reason, 1));
+  // A stray rejection (a platform SDK's background promise, say) is logged and the process
+  // goes on: turns are durable, and taking every chat down for one is the worse outcome.
+  // An uncaught exception leaves the process in an unknown state: stop in order, exit 1.
+  process.on('unhandledRejection', (reason) => {
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    logger.error(`unhandled promise rejection: ${error.stack ?? error.message}`);
+  });
+  process.on('uncaughtException', (error) => {
+    logger.error(`uncaught exception: ${error.stack ?? error.message}`);
+    void shutdown('uncaught exception', 1);
+  });
   if (gateway) logger.info(`ready: ${runtime.gatewayUrl} (Temporal ${runtime.temporalAddress})`);
 }
