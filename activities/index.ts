@@ -8,9 +8,13 @@ import type { Logger } from '../core/logger.js';
 import type { StatePaths } from '../core/paths.js';
 import type { SessionStore } from '../core/sessions/index.js';
 import type { ToolInput, ToolOutput } from '../workflows/types.js';
+import { createSkillCatalog } from '../core/skills/catalog.js';
+import { createLiveConfig } from '../core/skills/live-config.js';
+import { bundledSkillsDir } from '../core/skills/loader.js';
 import { createCronActivities } from './cron.js';
 import { createLlmActivity } from './llm-activity.js';
 import { createSessionActivities } from './sessions.js';
+import { createSkillActivities } from './skills.js';
 import { createToolActivities } from './tool-activities.js';
 import { createTurnActivities } from './turn.js';
 
@@ -34,21 +38,32 @@ export function createActivities(deps: ActivityDeps) {
         store: deps.store,
       })
     : undefined;
-  const turn = createTurnActivities({ ...deps, placement: placementOf(deps.config) });
+  const placement = placementOf(deps.config);
+  const turn = createTurnActivities({ ...deps, placement });
+  // This host's skills, checked against its PATH, environment and (live) config.
+  const skills = createSkillCatalog({
+    config: createLiveConfig(deps.paths.configFile, deps.config),
+    bundledDir: bundledSkillsDir(),
+    managedDir: deps.paths.skillsDir,
+    workspaceDir: deps.paths.workspaceDir,
+  });
   return {
     ...createSessionActivities({ agent }),
     ...createCronActivities({ agent }),
     ...turn,
+    ...createSkillActivities({ skills }),
     ...createLlmActivity({
       ...deps,
       prepare: (input) => turn['turn.prepare'](input),
       workspaceDir: deps.paths.workspaceDir,
-      skillsDir: deps.paths.skillsDir,
+      skills,
+      hostId: placement.hostId,
     }),
     ...(createToolActivities({
       ...deps,
       workspaceDir: deps.paths.workspaceDir,
       processesDir: join(deps.paths.stateDir, 'processes'),
+      skills,
       ...(agent ? { sessions: { store: deps.store, agent } } : {}),
     }) as Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>>),
   };

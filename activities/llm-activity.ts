@@ -9,7 +9,8 @@ import type {
   PreparedTurn,
   PrepareInput,
 } from '../workflows/types.js';
-import { buildSystemPrompt, contextWindow, eligibleSkills } from './context.js';
+import type { SkillCatalog, SkillsSnapshot } from '../core/skills/catalog.js';
+import { buildSystemPrompt, contextWindow } from './context.js';
 import { generate } from './llm/generate.js';
 import { LlmAbortError, LlmError } from './llm/errors.js';
 import { publishPart } from './publish.js';
@@ -22,17 +23,19 @@ export interface LlmActivityDeps {
   store: SessionStore;
   bus: EventBus;
   workspaceDir: string;
-  skillsDir: string;
+  /** This host's skills. */
+  skills: SkillCatalog;
+  /** This worker's host id: a session owned by another host gets its skills from there. */
+  hostId: string;
   /** Resolve the session, record the user messages, announce the run (idempotent). */
   prepare: (input: PrepareInput) => Promise<PreparedTurn>;
 }
 
-/**
- * How long a skills scan is reused. The scan reads every SKILL.md and walks PATH for the
- * binaries skills need; doing it on every LLM call cost more than the call to a local
- * model. A skill installed meanwhile shows up within this long.
- */
-const skillsFreshMs = 10_000;
+/** Turns whose skills are remembered (once per turn; a turn's steps reuse its list). */
+const turnsRemembered = 256;
+
+/** The failure type that asks the workflow to fetch the skills from the session's host. */
+export const skillsOnOtherHost = 'SkillsOnOtherHost';
 
 /** How many transcript entries the model sees. */
 const windowEntries = 400;
@@ -48,12 +51,15 @@ export function createLlmActivity(deps: LlmActivityDeps) {
     description: tool.description,
     inputSchema: toolJsonSchema(tool),
   }));
-  let skills: { at: number; list: ReturnType<typeof eligibleSkills> } | undefined;
-  const currentSkills = () => {
-    const now = Date.now();
-    if (!skills || now - skills.at > skillsFreshMs)
-      skills = { at: now, list: eligibleSkills(deps.skillsDir) };
-    return skills.list;
+  // Eligibility is computed once per turn: later steps see the list the turn started with.
+  const perTurn = new Map<string, SkillsSnapshot>();
+  const turnSkills = (runId: string, command: string | undefined): SkillsSnapshot => {
+    const known = perTurn.get(runId);
+    if (known) return known;
+    const snapshot = deps.skills.snapshot(command);
+    perTurn.set(runId, snapshot);
+    if (perTurn.size > turnsRemembered) perTurn.delete(perTurn.keys().next().value!);
+    return snapshot;
   };
   return {
     async 'llm.generate'(request: GenerateInput): Promise<GenerateResult> {
@@ -62,8 +68,22 @@ export function createLlmActivity(deps: LlmActivityDeps) {
       // A retried attempt prepares again, which changes nothing the first one recorded.
       const prepared = request.prepare ? await deps.prepare(request.prepare) : undefined;
       const input = prepared ? { ...request, sessionId: prepared.sessionId } : request;
-      const withPrepared = (result: GenerateResult): GenerateResult =>
-        prepared ? { ...result, prepared } : result;
+      // Skills are the session host's (its PATH, env, folders). Another host's session
+      // gets them from that host, through the workflow (skills.snapshot on its queue).
+      const owner = prepared?.host ?? request.host;
+      if (request.skills === undefined && owner !== undefined && owner !== deps.hostId) {
+        throw ApplicationFailure.nonRetryable(
+          `skills of session ${input.sessionKey} live on host ${owner}`,
+          skillsOnOtherHost,
+          { prepared },
+        );
+      }
+      const skills = request.skills ?? turnSkills(input.runId, request.skillCommand);
+      const withPrepared = (result: GenerateResult): GenerateResult => ({
+        ...result,
+        ...(prepared ? { prepared } : {}),
+        ...(owner !== undefined && request.skills === undefined ? { skills } : {}),
+      });
       const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
       const entryId = transcriptEntryId.assistant(input.runId, input.step);
       const entries = await deps.store.readEntries(input.sessionId, { limit: windowEntries });
@@ -95,7 +115,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
       const system = buildSystemPrompt({
         workspaceDir: deps.workspaceDir,
         tools,
-        skills: currentSkills(),
+        skills,
         ...(deps.config.agent.systemPrompt !== undefined
           ? { basePrompt: deps.config.agent.systemPrompt }
           : {}),

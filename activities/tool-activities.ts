@@ -7,7 +7,12 @@ import type { ToolInput, ToolOutput } from '../workflows/types.js';
 import { publishPart } from './publish.js';
 import { tools } from './tools/index.js';
 import { createProcessTable } from './tools/process-table.js';
-import { runTool, type SessionServices, type ToolDefinition } from './tools/tool.js';
+import {
+  runTool,
+  type SessionServices,
+  type ToolDefinition,
+  type ToolSkills,
+} from './tools/tool.js';
 import { toolResultEntry } from './turn.js';
 
 /** What tool activities need. */
@@ -20,6 +25,8 @@ export interface ToolActivityDeps {
   sessions?: SessionServices;
   /** Where background processes are recorded (`<stateDir>/processes`); without it bash has no background mode. */
   processesDir?: string;
+  /** This host's skills (read_file reads their folders; bash gets their env). */
+  skills?: ToolSkills;
 }
 
 /** What a tool activity returns to the workflow: enough to continue, never the full output. */
@@ -68,6 +75,7 @@ export function createToolActivities(
         config: deps.config,
         ...(deps.sessions ? { sessions: deps.sessions } : {}),
         ...(processes ? { processes } : {}),
+        ...(deps.skills ? { skills: deps.skills } : {}),
       });
       const isError = result.isError ?? false;
       // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.

@@ -1,6 +1,7 @@
 import {
   ActivityCancellationType,
   ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   isCancellation,
   proxyActivities,
@@ -10,12 +11,15 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { RunPart } from '../core/events/types.js';
 import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
+import type { SkillsSnapshot } from '../core/skills/catalog.js';
 import type { ApprovalBook } from './approvals.js';
 import { deliverReply } from './channel-delivery.js';
 import { hostUnreachableText, toolActivity } from './tool-proxy.js';
 import { workflowTools } from './workflow-tools.js';
 import type {
   ApprovalRules,
+  GenerateInput,
+  GenerateResult,
   InboundMessage,
   PreparedTurn,
   TurnInput,
@@ -45,6 +49,46 @@ const llm = proxyActivities<Activities>({
     nonRetryableErrorTypes: ['LlmFatalError'],
   },
 });
+
+/**
+ * The session's skills from its host's own task queue: a cluster's LLM step that ran on
+ * another host asks for them (bins, env and skill folders are that host's). A host that
+ * does not answer in time leaves the turn without skills rather than without a reply.
+ */
+async function hostSkills(prepared: PreparedTurn, command: string | undefined) {
+  const policy = prepared.tools['read_file'];
+  const activities = proxyActivities<Activities>({
+    startToCloseTimeout: '30s',
+    ...(policy?.taskQueue !== undefined ? { taskQueue: policy.taskQueue } : {}),
+    ...(policy?.scheduleToStartTimeoutMs !== undefined
+      ? { scheduleToStartTimeout: policy.scheduleToStartTimeoutMs }
+      : {}),
+    retry: { maximumAttempts: 3 },
+  });
+  try {
+    return await activities['skills.snapshot'](command !== undefined ? { command } : {});
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    return { skills: [] } satisfies SkillsSnapshot;
+  }
+}
+
+/** Whether an LLM call failed because the skills live on the session's (other) host. */
+function isSkillsRedirect(
+  error: unknown,
+): error is ActivityFailure & { cause: ApplicationFailure } {
+  return (
+    error instanceof ActivityFailure &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === 'SkillsOnOtherHost'
+  );
+}
+
+/** The turn that call prepared itself (its first call), which says where the host is. */
+function skillsRedirect(error: unknown): PreparedTurn | undefined {
+  if (!isSkillsRedirect(error)) return undefined;
+  return (error.cause.details?.[0] as { prepared?: PreparedTurn } | undefined)?.prepared;
+}
 
 /** How the workflow that hosts a turn connects it to its own handlers. */
 export interface TurnHost {
@@ -121,6 +165,24 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
     .map((message) => message.extraSystemPrompt)
     .filter(Boolean)
     .join('\n\n');
+  // A first message starting with '/' may invoke a skill; the host's catalog decides.
+  const firstText = input.messages[0]?.text.trimStart() ?? '';
+  const skillCommand = firstText.startsWith('/') ? firstText : undefined;
+  // Set in a cluster (the session has an owning host): the turn's skills, from that host.
+  let skills: SkillsSnapshot | undefined;
+  let prepared: PreparedTurn | undefined;
+  const generate = async (request: GenerateInput): Promise<GenerateResult> => {
+    try {
+      const reply = await llm['llm.generate'](request);
+      if (reply.skills) skills = reply.skills;
+      return reply;
+    } catch (error) {
+      const redirect = skillsRedirect(error) ?? (isSkillsRedirect(error) ? prepared : undefined);
+      if (!redirect) throw error;
+      skills = await hostSkills(redirect, skillCommand);
+      return await llm['llm.generate']({ ...request, skills });
+    }
+  };
   const prepareInput = {
     sessionKey,
     runId,
@@ -130,7 +192,6 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
   };
 
   try {
-    let prepared: PreparedTurn | undefined;
     if (!host.prepareInFirstCall) {
       prepared = await bookkeeping['turn.prepare'](prepareInput);
       ref = { sessionKey, sessionId: prepared.sessionId, runId, turnId };
@@ -148,11 +209,14 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
         break;
       }
       step++;
-      const reply = await llm['llm.generate']({
+      const reply = await generate({
         ...(ref ?? { sessionKey, sessionId: '', runId, turnId }),
         step,
         models: settings.models,
         ...(extraSystemPrompt ? { extraSystemPrompt } : {}),
+        ...(skillCommand !== undefined ? { skillCommand } : {}),
+        ...(skills ? { skills } : {}),
+        ...(prepared?.host !== undefined ? { host: prepared.host } : {}),
         // Messages steered in before the first call are recorded with the turn's own.
         ...(ref
           ? {}

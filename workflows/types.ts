@@ -2,6 +2,7 @@
 // import nothing else from outside workflows/.
 import type { RunPart } from '../core/events/types.js';
 import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
+import type { SkillsSnapshot } from '../core/skills/catalog.js';
 
 /** An inbound user message, from any client or channel. */
 export interface InboundMessage {
@@ -175,6 +176,15 @@ export interface GenerateInput extends TurnRef {
    * then empty and the result carries `prepared`.
    */
   prepare?: PrepareInput;
+  /**
+   * The turn's skills as the session's host computed them (a cluster whose session lives
+   * on another host); without it the activity asks its own host's catalog.
+   */
+  skills?: SkillsSnapshot;
+  /** The turn's first message when it starts with `/` (a skill's slash command, maybe). */
+  skillCommand?: string;
+  /** The session's owning host, when the turn was prepared before this call (a cluster). */
+  host?: string;
 }
 
 /** The LLM activity's result: the final message of this step (never the deltas). */
@@ -183,6 +193,11 @@ export interface GenerateResult {
   toolCalls: ToolCallBlock[];
   /** Set when the input asked to prepare the turn. */
   prepared?: PreparedTurn;
+  /**
+   * The skills this call used, returned when the session is owned by a host (a cluster)
+   * and that host ran the call, so later steps of the turn reuse them wherever they run.
+   */
+  skills?: SkillsSnapshot;
 }
 
 /** How a turn run by a session ended: the session run's memo, read by agent.wait. */

@@ -38,10 +38,16 @@ const inputSchema = z.object({
     ),
 });
 
-function commandEnv(): NodeJS.ProcessEnv {
+/**
+ * The command's environment: ours without our secrets, plus what the eligible skills'
+ * config sets (`skills.entries.<key>.env` / `apiKey`). Those are passed to this command
+ * only, never put in process.env, so no other session's command sees them; a key the
+ * user gave a skill on purpose (even OPENAI_API_KEY) does reach that skill's commands.
+ */
+function commandEnv(context: ToolContext): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of SECRET_ENV_NAMES) delete env[name];
-  return env;
+  return { ...env, ...context.skills?.commandEnv() };
 }
 
 async function resolveCwd(workspaceDir: string, cwd = '.'): Promise<string> {
@@ -96,7 +102,7 @@ async function startBackground(
   const record = await context.processes.start({
     command,
     cwd,
-    env: commandEnv(),
+    env: commandEnv(context),
     sessionKey: context.sessionKey,
   });
   const outputFile = processFiles(context.processes.dir, record.id).output;
@@ -137,7 +143,7 @@ export const bashTool = defineTool({
     const run = await runCommand({
       command: input.command,
       cwd,
-      env: commandEnv(),
+      env: commandEnv(context),
       timeoutMs: input.timeoutSeconds * 1000,
       outputHalfBytes: MAX_OUTPUT_BYTES / 2,
       signal: context.signal,

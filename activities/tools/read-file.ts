@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { BINARY_SNIFF_BYTES, fileToolError, looksBinary, statRegularFile } from './file-io.js';
 import { defineTool, ToolError } from './tool.js';
-import { resolveWorkspacePath } from './workspace-path.js';
+import { resolveReadablePath } from './readable-path.js';
 
 const DEFAULT_LIMIT = 2000;
 const MAX_BYTES = 256 * 1024;
@@ -108,14 +108,18 @@ function note(slice: Slice, start: number): string {
 export const readFileTool = defineTool({
   name: 'read_file',
   description:
-    'Read a text file from the workspace. Returns the content as plain text (no line numbers). ' +
+    'Read a text file from the workspace (or a skill file listed in the system prompt, by its absolute path). Returns the content as plain text (no line numbers). ' +
     `Reads at most ${DEFAULT_LIMIT} lines or ${MAX_BYTES / 1024} KiB at a time; when the file is ` +
     'longer, a note at the end says which offset to use to read on. Binary files are refused.',
   inputSchema,
   policy: { startToCloseTimeoutMs: 30_000, maximumAttempts: 3, idempotent: true, hostBound: true },
   async execute(input, context) {
     const start = input.offset ?? 1;
-    const file = await resolveWorkspacePath(context.workspaceDir, input.path);
+    const file = await resolveReadablePath(
+      context.workspaceDir,
+      input.path,
+      context.skills?.readableDirs() ?? [],
+    );
     let slice: Slice;
     try {
       await statRegularFile(file, input.path);

@@ -21,6 +21,16 @@ export interface ToolContext {
   sessions?: SessionServices;
   /** This worker's background processes (bash background=true, the process tool). */
   processes?: ProcessTable;
+  /** The host's eligible skills: folders read_file may read, env their commands get. */
+  skills?: ToolSkills;
+}
+
+/** What tools see of the host's skills (computed when asked, from the current config). */
+export interface ToolSkills {
+  /** Folders of the eligible skills: readable (never writable) besides the workspace. */
+  readableDirs(): string[];
+  /** Variables the eligible skills' config (`env`, `apiKey`) adds to commands. */
+  commandEnv(): Record<string, string>;
 }
 
 /** What the sessions_* tools reach: the session store and the agent runtime on Temporal. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { skillsConfigSchema } from './skills-schema.js';
 
 /** `provider/model`, e.g. `anthropic/claude-sonnet-4-5` or `openai/gpt-4.1`. */
 export const modelRefSchema = z
@@ -186,6 +187,7 @@ export const configSchema = z.strictObject({
   worker: workerSchema.default(workerSchema.parse({})),
   store: storeSchema.default({}),
   tools: toolsSchema.default(toolsSchema.parse({})),
+  skills: skillsConfigSchema.default(skillsConfigSchema.parse({})),
   // Each channels.<id> is validated by its channel's own schema in channels/runtime (core
   // does not know the channels); here it only has to be an object.
   channels: z
