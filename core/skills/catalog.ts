@@ -69,6 +69,8 @@ export interface SkillCatalog {
   commandEnv(): Record<string, string>;
   /** Folders read_file may read outside the workspace: the eligible skills'. */
   readableDirs(): string[];
+  /** Whether a binary is on this host's PATH (for install plans). */
+  hasBin(name: string): boolean;
 }
 
 function mtime(path: string): string {
@@ -196,5 +198,6 @@ export function createSkillCatalog(options: SkillCatalogOptions): SkillCatalog {
     readableDirs() {
       return eligible().map((skill) => skill.dir);
     },
+    hasBin: (name) => bins.has(name),
   };
 }

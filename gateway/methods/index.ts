@@ -24,6 +24,8 @@ import { sessionsDeleteMethod } from './sessions-delete.js';
 import { sessionsListMethod } from './sessions-list.js';
 import { sessionsPatchMethod } from './sessions-patch.js';
 import { sessionsResetMethod } from './sessions-reset.js';
+import { skillsStatusMethod } from './skills-status.js';
+import { skillsUpdateMethod } from './skills-update.js';
 import { statusMethod } from './status.js';
 import type { GatewayMethod } from './types.js';
 
@@ -55,6 +57,8 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   channelsLogoutMethod,
   pairingListMethod,
   pairingApproveMethod,
+  skillsStatusMethod,
+  skillsUpdateMethod,
 ];
 
 export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';
