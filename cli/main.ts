@@ -8,6 +8,8 @@ import { runDoctor } from './commands/doctor.js';
 import { runPairingApprove } from './commands/pairing-approve.js';
 import { runPairingList } from './commands/pairing-list.js';
 import { runForeground } from './commands/run.js';
+import { runSkillsInstall } from './commands/skills-install.js';
+import { runSkillsCheck, runSkillsInfo, runSkillsList } from './commands/skills-list.js';
 import { installTemporalRuntime } from './runtime/temporal-runtime.js';
 
 /** The `clawdbot` command line; exported so tests and the compose check parse with the real parser. */
@@ -94,6 +96,40 @@ export function buildProgram(): Command {
         process.exitCode = await runPairingApprove(channel, code, flags);
       },
     );
+  const skills = program.command('skills').description('skills: list, check, install');
+  skills
+    .command('list')
+    .description('every skill, where it comes from, and why it is not eligible')
+    .option('--state-dir <dir>', 'state directory')
+    .option('--eligible', 'only the eligible skills')
+    .option('--json', 'print JSON')
+    .action((flags: Parameters<typeof runSkillsList>[0]) => {
+      process.exitCode = runSkillsList(flags);
+    });
+  skills
+    .command('info <name>')
+    .description("one skill's source, status, config key and install options")
+    .option('--state-dir <dir>', 'state directory')
+    .option('--json', 'print JSON')
+    .action((name: string, flags: Parameters<typeof runSkillsInfo>[1]) => {
+      process.exitCode = runSkillsInfo(name, flags);
+    });
+  skills
+    .command('check')
+    .description('how many skills are usable here, and what the others miss')
+    .option('--state-dir <dir>', 'state directory')
+    .option('--json', 'print JSON')
+    .action((flags: Parameters<typeof runSkillsCheck>[0]) => {
+      process.exitCode = runSkillsCheck(flags);
+    });
+  skills
+    .command('install <name>')
+    .description("run the skill's install spec that fits this machine (asks first)")
+    .option('--state-dir <dir>', 'state directory')
+    .option('--yes', 'do not ask')
+    .action(async (name: string, flags: Parameters<typeof runSkillsInstall>[1]) => {
+      process.exitCode = await runSkillsInstall(name, flags);
+    });
   return program;
 }
 
