@@ -103,6 +103,7 @@ export function createSkillCatalog(options: SkillCatalogOptions): SkillCatalog {
   const cache = new Map<string, CachedRoot>();
 
   const load = (): { skills: LoadedSkill[]; problems: SkillLoadProblem[] } => {
+    bins.refresh();
     const roots: SkillRoot[] = skillRoots({
       extraDirs: options.config().skills.load.extraDirs,
       bundledDir: options.bundledDir,

@@ -8,6 +8,8 @@ import { delimiter, join } from 'node:path';
 
 /** A PATH lookup with its own cache (one per catalog; no module state). */
 export interface BinLookup {
+  /** Drop the answers if PATH or one of its folders changed (once per catalog check). */
+  refresh(): void;
   has(name: string): boolean;
 }
 
@@ -26,16 +28,21 @@ function folderStamp(dirs: readonly string[]): string {
 /** Look binaries up on `env().PATH`. */
 export function createBinLookup(env: () => NodeJS.ProcessEnv): BinLookup {
   let stamp = '';
+  let dirs: string[] = [];
   let answers = new Map<string, boolean>();
+  const refresh = () => {
+    const path = env().PATH ?? '';
+    const now = path.split(delimiter).filter((dir) => dir !== '');
+    const next = `${path}\n${folderStamp(now)}`;
+    if (next === stamp) return;
+    stamp = next;
+    dirs = now;
+    answers = new Map();
+  };
   return {
+    refresh,
     has(name) {
-      const path = env().PATH ?? '';
-      const dirs = path.split(delimiter).filter((dir) => dir !== '');
-      const now = `${path}\n${folderStamp(dirs)}`;
-      if (now !== stamp) {
-        stamp = now;
-        answers = new Map();
-      }
+      if (stamp === '') refresh();
       const known = answers.get(name);
       if (known !== undefined) return known;
       const found = dirs.some((dir) => {
