@@ -16,7 +16,7 @@ export function buildSystemPrompt(options: {
     options.basePrompt ??
       'You are ClawdBot, a personal assistant running on the user’s own machine. Be concise and accurate; use tools when they help, and say plainly what you did.',
     '',
-    `Your workspace is ${options.workspaceDir}. File paths are relative to it, and tools cannot reach outside it (read_file may also read the skill files listed below).`,
+    `Your workspace is ${options.workspaceDir}. File paths are relative to it, and tools cannot reach outside it${options.skills.skills.length > 0 || options.skills.invoked ? ' (read_file may also read the skill files named below)' : ''}.`,
     '',
     '## Tools',
     ...options.tools.map((tool) => `- ${tool.name}: ${tool.description.split('\n')[0]}`),

@@ -27,7 +27,7 @@ export function formatSkillsPrompt(skills: readonly SkillPromptEntry[]): string 
   return [
     '## Skills',
     'Skills are instructions for specific jobs (a command-line tool, an API). Scan the descriptions below.',
-    'If exactly one skill applies to the task, first read its SKILL.md with read_file (use the absolute location given), then follow it; relative paths in a skill are relative to its folder.',
+    'If exactly one skill applies to the task, first read its SKILL.md with read_file (use the absolute location given), then follow it; relative paths and {baseDir} in a skill stand for its folder (the directory of that location).',
     'Never read more than one skill up front; if none applies, do not read any.',
     '<available_skills>',
     ...skills.map(
