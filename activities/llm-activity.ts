@@ -8,6 +8,7 @@ import type {
   GenerateResult,
   PreparedTurn,
   PrepareInput,
+  SkillsDeferred,
 } from '../workflows/types.js';
 import type { SkillCatalog, SkillsSnapshot } from '../core/skills/catalog.js';
 import { buildSystemPrompt, contextWindow } from './context.js';
@@ -34,9 +35,6 @@ export interface LlmActivityDeps {
 /** Turns whose skills are remembered (once per turn; a turn's steps reuse its list). */
 const turnsRemembered = 256;
 
-/** The failure type that asks the workflow to fetch the skills from the session's host. */
-export const skillsOnOtherHost = 'SkillsOnOtherHost';
-
 /** How many transcript entries the model sees. */
 const windowEntries = 400;
 
@@ -62,7 +60,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
     return snapshot;
   };
   return {
-    async 'llm.generate'(request: GenerateInput): Promise<GenerateResult> {
+    async 'llm.generate'(request: GenerateInput): Promise<GenerateResult | SkillsDeferred> {
       const context = Context.current();
       // The turn's first call prepares it: no separate activity before the first LLM byte.
       // A retried attempt prepares again, which changes nothing the first one recorded.
@@ -72,11 +70,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
       // gets them from that host, through the workflow (skills.snapshot on its queue).
       const owner = prepared?.host ?? request.host;
       if (request.skills === undefined && owner !== undefined && owner !== deps.hostId) {
-        throw ApplicationFailure.nonRetryable(
-          `skills of session ${input.sessionKey} live on host ${owner}`,
-          skillsOnOtherHost,
-          { prepared },
-        );
+        return { deferred: 'skills', ...(prepared ? { prepared } : {}) };
       }
       const skills = request.skills ?? turnSkills(input.runId, request.skillCommand);
       const withPrepared = (result: GenerateResult): GenerateResult => ({

@@ -1,7 +1,6 @@
 import {
   ActivityCancellationType,
   ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   isCancellation,
   proxyActivities,
@@ -71,23 +70,6 @@ async function hostSkills(prepared: PreparedTurn, command: string | undefined) {
     if (isCancellation(error)) throw error;
     return { skills: [] } satisfies SkillsSnapshot;
   }
-}
-
-/** Whether an LLM call failed because the skills live on the session's (other) host. */
-function isSkillsRedirect(
-  error: unknown,
-): error is ActivityFailure & { cause: ApplicationFailure } {
-  return (
-    error instanceof ActivityFailure &&
-    error.cause instanceof ApplicationFailure &&
-    error.cause.type === 'SkillsOnOtherHost'
-  );
-}
-
-/** The turn that call prepared itself (its first call), which says where the host is. */
-function skillsRedirect(error: unknown): PreparedTurn | undefined {
-  if (!isSkillsRedirect(error)) return undefined;
-  return (error.cause.details?.[0] as { prepared?: PreparedTurn } | undefined)?.prepared;
 }
 
 /** How the workflow that hosts a turn connects it to its own handlers. */
@@ -172,16 +154,18 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
   let skills: SkillsSnapshot | undefined;
   let prepared: PreparedTurn | undefined;
   const generate = async (request: GenerateInput): Promise<GenerateResult> => {
-    try {
-      const reply = await llm['llm.generate'](request);
+    const reply = await llm['llm.generate'](request);
+    if (!('deferred' in reply)) {
       if (reply.skills) skills = reply.skills;
       return reply;
-    } catch (error) {
-      const redirect = skillsRedirect(error) ?? (isSkillsRedirect(error) ? prepared : undefined);
-      if (!redirect) throw error;
-      skills = await hostSkills(redirect, skillCommand);
-      return await llm['llm.generate']({ ...request, skills });
     }
+    // The call ran on another host than the session's: get the skills there, call again.
+    const owner = reply.prepared ?? prepared;
+    if (!owner) throw new Error('the LLM call deferred to a host it did not name');
+    skills = await hostSkills(owner, skillCommand);
+    const again = await llm['llm.generate']({ ...request, skills });
+    if ('deferred' in again) throw new Error('the LLM call deferred twice');
+    return again;
   };
   const prepareInput = {
     sessionKey,

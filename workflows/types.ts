@@ -200,6 +200,16 @@ export interface GenerateResult {
   skills?: SkillsSnapshot;
 }
 
+/**
+ * The LLM activity's answer when the session's skills live on another host (a cluster):
+ * the model was not called; the workflow fetches the skills there and calls again.
+ */
+export interface SkillsDeferred {
+  deferred: 'skills';
+  /** The turn as this call prepared it (absent when the call did not prepare it). */
+  prepared?: PreparedTurn;
+}
+
 /** How a turn run by a session ended: the session run's memo, read by agent.wait. */
 export interface TurnOutcome {
   runId: string;
