@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { skillsConfigSchema } from './skills-schema.js';
+import { memorySchema } from './memory-schema.js';
 
 /** `provider/model`, e.g. `anthropic/claude-sonnet-4-5` or `openai/gpt-4.1`. */
 export const modelRefSchema = z
@@ -188,6 +189,7 @@ export const configSchema = z.strictObject({
   store: storeSchema.default({}),
   tools: toolsSchema.default(toolsSchema.parse({})),
   skills: skillsConfigSchema.default(skillsConfigSchema.parse({})),
+  memory: memorySchema.default(memorySchema.parse({})),
   // Each channels.<id> is validated by its channel's own schema in channels/runtime (core
   // does not know the channels); here it only has to be an object.
   channels: z
