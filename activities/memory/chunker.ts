@@ -58,11 +58,17 @@ function sections(lines: string[]): Section[] {
     if (fencePattern.test(text)) inFence = !inFence;
     const heading = inFence ? null : headingPattern.exec(text);
     if (heading) {
-      if (current.lines.length > 0) result.push(current);
+      // A heading with nothing under it but a deeper heading joins that section: a chunk
+      // of only "# Memory" would be found by nothing and crowd out real results.
+      const onlyHeadings = current.lines.every(
+        (line) => line.text.trim() === '' || headingPattern.test(line.text),
+      );
+      const carried = onlyHeadings ? current.lines : [];
+      if (!onlyHeadings) result.push(current);
       const level = heading[1]!.length;
       while (trail.length > 0 && trail[trail.length - 1]!.level >= level) trail.pop();
       trail.push({ level, title: heading[2]! });
-      current = { headings: trail.map((entry) => entry.title), lines: [] };
+      current = { headings: trail.map((entry) => entry.title), lines: carried };
     }
     current.lines.push({ number: index + 1, text });
   });
