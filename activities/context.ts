@@ -2,6 +2,7 @@ import type { Message } from '../core/messages.js';
 import type { SkillsSnapshot } from '../core/skills/catalog.js';
 import { formatInvocationPrompt, formatSkillsPrompt } from '../core/skills/prompt.js';
 import type { TranscriptEntry } from '../core/sessions/index.js';
+import { memoryPromptSection } from './memory/prompt.js';
 import type { ToolDefinition } from './tools/tool.js';
 
 /** The system prompt: who the agent is, where it works, its tools and skills. */
@@ -21,6 +22,9 @@ export function buildSystemPrompt(options: {
     '## Tools',
     ...options.tools.map((tool) => `- ${tool.name}: ${tool.description.split('\n')[0]}`),
   ];
+  if (options.tools.some((tool) => tool.name === 'memory_search')) {
+    lines.push('', memoryPromptSection);
+  }
   const skills = formatSkillsPrompt(options.skills.skills);
   if (skills !== '') lines.push('', skills);
   if (options.skills.invoked) lines.push('', formatInvocationPrompt(options.skills.invoked));

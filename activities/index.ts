@@ -13,6 +13,8 @@ import { createLiveConfig } from '../core/skills/live-config.js';
 import { bundledSkillsDir } from '../core/skills/loader.js';
 import { createCronActivities } from './cron.js';
 import { createLlmActivity } from './llm-activity.js';
+import { createMemoryActivities } from './memory-activities.js';
+import { createMemoryService, type MemoryService } from './memory/service.js';
 import { createSessionActivities } from './sessions.js';
 import { createSkillActivities } from './skills.js';
 import { createToolActivities } from './tool-activities.js';
@@ -27,6 +29,8 @@ export interface ActivityDeps {
   bus: EventBus;
   /** The Temporal client, for activities that reach other sessions (sessions_send, deliveries). */
   client?: Client;
+  /** The workspace's long-term memory (default: one opened on <stateDir>/memory). */
+  memory?: MemoryService;
 }
 
 /** All activities, bound to their dependencies (the worker registers this object). */
@@ -47,9 +51,19 @@ export function createActivities(deps: ActivityDeps) {
     managedDir: deps.paths.skillsDir,
     workspaceDir: deps.paths.workspaceDir,
   });
+  const memory =
+    deps.memory ??
+    createMemoryService({
+      config: deps.config,
+      stateDir: deps.paths.stateDir,
+      workspaceDir: deps.paths.workspaceDir,
+      storeDir: deps.paths.memoryDir,
+      log: (line) => deps.logger.info(line),
+    });
   return {
     ...createSessionActivities({ agent }),
     ...createCronActivities({ agent }),
+    ...createMemoryActivities({ memory }),
     ...turn,
     ...createSkillActivities({ skills }),
     ...createLlmActivity({
@@ -64,6 +78,7 @@ export function createActivities(deps: ActivityDeps) {
       workspaceDir: deps.paths.workspaceDir,
       processesDir: join(deps.paths.stateDir, 'processes'),
       skills,
+      memory,
       ...(agent ? { sessions: { store: deps.store, agent } } : {}),
     }) as Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>>),
   };

@@ -7,6 +7,7 @@ import type { ToolInput, ToolOutput } from '../workflows/types.js';
 import { publishPart } from './publish.js';
 import { tools } from './tools/index.js';
 import { createProcessTable } from './tools/process-table.js';
+import type { MemoryService } from './memory/service.js';
 import {
   runTool,
   type SessionServices,
@@ -27,6 +28,8 @@ export interface ToolActivityDeps {
   processesDir?: string;
   /** This host's skills (read_file reads their folders; bash gets their env). */
   skills?: ToolSkills;
+  /** The workspace's long-term memory; without it the memory tools answer that it is unavailable. */
+  memory?: MemoryService;
 }
 
 /** What a tool activity returns to the workflow: enough to continue, never the full output. */
@@ -76,6 +79,7 @@ export function createToolActivities(
         ...(deps.sessions ? { sessions: deps.sessions } : {}),
         ...(processes ? { processes } : {}),
         ...(deps.skills ? { skills: deps.skills } : {}),
+        ...(deps.memory ? { memory: deps.memory } : {}),
       });
       const isError = result.isError ?? false;
       // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.

@@ -4,3 +4,4 @@ export { agentTurn } from './agent-turn.js';
 export { toolInvoke } from './tool-invoke.js';
 export { subagent } from './subagent.js';
 export { cronJob } from './cron-job.js';
+export { memoryIndex } from './memory-index.js';

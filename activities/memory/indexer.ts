@@ -101,10 +101,28 @@ const defaultRowsPerCommit = 2000;
 export async function indexMemory(deps: IndexDeps): Promise<IndexReport> {
   const started = Date.now();
   const { store, provider, memory } = deps;
+  const files = await listMemoryFiles(deps.workspaceDir, memory.extraPaths);
+  const state = await store.readState();
+  if (files.length === 0 && !state.active) {
+    // Nothing to index and nothing indexed: do not load (or download) a model for nothing.
+    return {
+      files: 0,
+      filesDone: 0,
+      chunks: 0,
+      embedded: 0,
+      chunksPerSecond: 0,
+      table: '',
+      changedFiles: 0,
+      removedFiles: 0,
+      totalChunks: 0,
+      switched: false,
+      annIndex: false,
+      durationMs: Date.now() - started,
+    };
+  }
   const dims = await provider.dimensions();
   const table = tableName(provider.id, dims);
   await store.ensureTable(table, dims);
-  const files = await listMemoryFiles(deps.workspaceDir, memory.extraPaths);
   const stored = new Map<string, ChunkMeta[]>();
   const storedByHash = new Map<string, string>();
   for (const row of await store.listChunks(table)) {
@@ -189,7 +207,6 @@ export async function indexMemory(deps: IndexDeps): Promise<IndexReport> {
 
   const changed = changedFiles > 0 || removed.length > 0;
   const totalChunks = await store.countRows(table);
-  const state = await store.readState();
   const previous = state.active;
   let annRows = previous?.table === table ? previous.annRows : 0;
   if (changed) {

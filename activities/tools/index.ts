@@ -2,6 +2,8 @@ import { applyPatchTool } from './apply-patch.js';
 import { bashTool } from './bash.js';
 import { cronTool } from './cron.js';
 import { editFileTool } from './edit-file.js';
+import { memoryGetTool } from './memory-get.js';
+import { memorySearchTool } from './memory-search.js';
 import { processTool } from './process.js';
 import { readFileTool } from './read-file.js';
 import { sessionsHistoryTool } from './sessions-history.js';
@@ -28,6 +30,8 @@ export const tools: readonly ToolDefinition[] = [
   cronTool,
   webFetchTool,
   webSearchTool,
+  memorySearchTool,
+  memoryGetTool,
 ];
 
 /** The tool registered under `name`, if any. */

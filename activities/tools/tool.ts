@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AgentService } from '../../core/agent/agent-service.js';
 import type { Config } from '../../core/config/schema.js';
 import type { SessionStore } from '../../core/sessions/index.js';
+import type { MemoryService } from '../memory/service.js';
 import type { ProcessTable } from './process-table.js';
 
 /** What a tool receives besides its input: where it works and how to report progress. */
@@ -23,6 +24,8 @@ export interface ToolContext {
   processes?: ProcessTable;
   /** The host's eligible skills: folders read_file may read, env their commands get. */
   skills?: ToolSkills;
+  /** Long-term memory of the workspace (memory_search, memory_get). */
+  memory?: MemoryService;
 }
 
 /** What tools see of the host's skills (computed when asked, from the current config). */
@@ -115,6 +118,8 @@ export const toolErrorCodes = {
     'apply_patch: a write failed and restoring the files written before it failed too.',
   PROCESS_NOT_FOUND: 'process: no background process has this id.',
   PROCESS_NOT_RUNNING: 'process: the process has exited or is lost, or its input is closed.',
+  PATH_OUTSIDE_MEMORY:
+    'memory_get: the path is not MEMORY.md, under memory/, or in memory.extraPaths.',
   PROCESS_NOT_OWNED:
     'process: another worker, still running, started the process; only it can write to or kill it.',
 } as const;

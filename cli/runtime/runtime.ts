@@ -30,6 +30,8 @@ import {
   startDevServer,
   type DevServerHandle,
 } from './temporal-dev-server.js';
+import { startMemoryIndexing } from './memory-indexing.js';
+import type { MemoryWatch } from '../../activities/memory/watcher.js';
 import { startWorker, type RunningWorker } from './worker.js';
 
 /** What to run in this process. */
@@ -154,8 +156,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Gateway and worker in one process share an in-process bus; a lone worker sends its
   // events to the gateway over the gateway's /internal/events WebSocket.
   const localBus = createLocalBus();
+  let memoryWatch: MemoryWatch | undefined;
 
   const stop = async () => {
+    memoryWatch?.close();
     if (channels) {
       await channels.stop().catch((error: Error) => logger.warn(`channels stop: ${error.message}`));
       logger.info('channels stopped');
@@ -243,6 +247,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         logger: logger.child('worker'),
       });
       worker.finished.catch((error: Error) => fatal(`worker failed: ${error.message}`));
+      memoryWatch = startMemoryIndexing({
+        client: new Client({ connection, namespace: config.temporal.namespace }),
+        config,
+        workspaceDir: paths.workspaceDir,
+        hostQueue: store.shared,
+        logger: logger.child('memory'),
+      });
     }
 
     const agent = createTemporalAgentService({
