@@ -5,6 +5,7 @@ import { clawdbotVersion } from '../core/version.js';
 import { runChannelsList } from './commands/channels-list.js';
 import { runChannelsStatus } from './commands/channels-status.js';
 import { runDoctor } from './commands/doctor.js';
+import { runMemoryIndex, runMemorySearch, runMemoryStatus } from './commands/memory.js';
 import { runPairingApprove } from './commands/pairing-approve.js';
 import { runPairingList } from './commands/pairing-list.js';
 import { runForeground } from './commands/run.js';
@@ -129,6 +130,32 @@ export function buildProgram(): Command {
     .option('--yes', 'do not ask')
     .action(async (name: string, flags: Parameters<typeof runSkillsInstall>[1]) => {
       process.exitCode = await runSkillsInstall(name, flags);
+    });
+  const memory = program.command('memory').description('long-term memory (MEMORY.md, memory/)');
+  memory
+    .command('status')
+    .description('what is indexed, with which embedding model')
+    .option('--state-dir <dir>', 'state directory')
+    .option('--json', 'print JSON')
+    .action(async (flags: Parameters<typeof runMemoryStatus>[0]) => {
+      process.exitCode = await runMemoryStatus(flags);
+    });
+  memory
+    .command('index')
+    .description('index the memory files now (only changed chunks are embedded)')
+    .option('--state-dir <dir>', 'state directory')
+    .option('--json', 'print JSON')
+    .action(async (flags: Parameters<typeof runMemoryIndex>[0]) => {
+      process.exitCode = await runMemoryIndex(flags);
+    });
+  memory
+    .command('search <query>')
+    .description('search memory by meaning and by words')
+    .option('--state-dir <dir>', 'state directory')
+    .option('--max <n>', 'results at most')
+    .option('--json', 'print JSON')
+    .action(async (query: string, flags: Parameters<typeof runMemorySearch>[1]) => {
+      process.exitCode = await runMemorySearch(query, flags);
     });
   return program;
 }

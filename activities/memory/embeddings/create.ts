@@ -50,6 +50,8 @@ export function createEmbeddingProvider(
         cacheDir: join(environment.stateDir, 'models'),
         quantized: settings.quantized,
         onProgress: (file, percent) => {
+          // Files read from a local folder report progress too; only a download is news.
+          if (settings.modelPath !== undefined) return;
           const step = Math.floor(percent / 10) * 10;
           if (step === lastPercent) return;
           lastPercent = step;
