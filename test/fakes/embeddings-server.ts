@@ -76,7 +76,7 @@ function send(response: ServerResponse, status: number, payload: unknown): void 
 
 /** Start the fake on a free port of 127.0.0.1. */
 export async function startFakeEmbeddingsServer(
-  options: { apiKey?: string } = {},
+  options: { apiKey?: string; delayMs?: number } = {},
 ): Promise<FakeEmbeddingsServer> {
   const requests: EmbeddingRequest[] = [];
   const server = createServer((request, response) => {
@@ -111,6 +111,8 @@ export async function startFakeEmbeddingsServer(
         ...(payload.dimensions !== undefined ? { dimensions: payload.dimensions } : {}),
         ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
       });
+      // A slow server (a model on a CPU) leaves time to kill an indexer mid-way.
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
       const tokens = inputs.reduce((total, input) => total + input.split(/\s+/).length, 0);
       send(response, 200, {
         object: 'list',
