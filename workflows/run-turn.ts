@@ -13,6 +13,7 @@ import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js
 import type { SkillsSnapshot } from '../core/skills/catalog.js';
 import type { ApprovalBook } from './approvals.js';
 import { deliverReply } from './channel-delivery.js';
+import { recallMemories } from './memory-recall.js';
 import { hostUnreachableText, toolActivity } from './tool-proxy.js';
 import { workflowTools } from './workflow-tools.js';
 import type {
@@ -143,8 +144,16 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
   let ref: TurnRef | undefined;
   // The session's host let a call time out unpicked: its other host-bound calls fail fast.
   let hostDown = false;
-  const extraSystemPrompt = input.messages
-    .map((message) => message.extraSystemPrompt)
+  const recalled = settings.autoRecall
+    ? await recallMemories(input.messages, {
+        maxResults: settings.autoRecall.maxResults,
+        ...(input.host !== undefined ? { host: input.host } : {}),
+      })
+    : '';
+  const extraSystemPrompt = [
+    ...input.messages.map((message) => message.extraSystemPrompt),
+    recalled,
+  ]
     .filter(Boolean)
     .join('\n\n');
   // A first message starting with '/' may invoke a skill; the host's catalog decides.

@@ -42,6 +42,8 @@ export interface TurnSettings {
   debounceMs: number;
   /** Which tool calls wait for a person's decision. */
   approvals?: ApprovalRules;
+  /** memory.autoRecall: add this many top memories to the turn before its first LLM call. */
+  autoRecall?: { maxResults: number };
 }
 
 /** Tool calls that need approval before they run. */

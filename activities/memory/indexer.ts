@@ -174,7 +174,10 @@ export async function indexMemory(deps: IndexDeps): Promise<IndexReport> {
       report();
     }
     const rows: ChunkRow[] = pendingRows.map((row) => ({ ...row, vector: vectors.get(row.hash)! }));
-    await store.replaceFiles(table, pendingPaths, rows);
+    // Files new to the table (a first index) need no merge against what is stored: a
+    // merge scans the table, and 50 merges into a growing table cost minutes at 100k.
+    if (pendingPaths.every((path) => !stored.has(path))) await store.addRows(table, rows);
+    else await store.replaceFiles(table, pendingPaths, rows);
     for (const row of rows) storedByHash.set(row.hash, row.id);
     changedFiles += pendingPaths.length;
     pendingPaths = [];

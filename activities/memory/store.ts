@@ -165,6 +165,8 @@ export interface MemoryStore {
    * or after it leaves each file wholly old or wholly new, never duplicated.
    */
   replaceFiles(name: string, paths: string[], rows: ChunkRow[]): Promise<void>;
+  /** Add the chunks of files that have none stored yet (one commit; no merge needed). */
+  addRows(name: string, rows: ChunkRow[]): Promise<void>;
   /** Remove every chunk of these files. */
   removeFiles(name: string, paths: string[]): Promise<void>;
   /** Bring the full-text index up to date with the rows (creating it the first time). */
@@ -274,6 +276,10 @@ export async function openMemoryStore(dir: string): Promise<MemoryStore> {
         .whenNotMatchedInsertAll()
         .whenNotMatchedBySourceDelete({ where: inList(paths) })
         .execute(rows.map(toRecord));
+    },
+    async addRows(name, rows) {
+      if (rows.length === 0) return;
+      await (await open(name)).add(rows.map(toRecord));
     },
     async removeFiles(name, paths) {
       if (paths.length === 0) return;

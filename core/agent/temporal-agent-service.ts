@@ -58,6 +58,9 @@ export function turnSettings(config: Config): TurnSettings {
     queueMode: config.session.queueMode,
     debounceMs: config.session.debounceMs,
     approvals: config.approvals,
+    ...(config.memory.enabled && config.memory.autoRecall
+      ? { autoRecall: { maxResults: config.memory.autoRecallResults } }
+      : {}),
   };
 }
 

@@ -16,6 +16,8 @@ import { cronRunsMethod } from './cron-runs.js';
 import { execApprovalListMethod } from './exec-approval-list.js';
 import { execApprovalResolveMethod } from './exec-approval-resolve.js';
 import { healthMethod } from './health.js';
+import { memorySearchMethod } from './memory-search.js';
+import { memoryStatusMethod } from './memory-status.js';
 import { modelsListMethod } from './models-list.js';
 import { pairingApproveMethod } from './pairing-approve.js';
 import { pairingListMethod } from './pairing-list.js';
@@ -59,6 +61,8 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   pairingApproveMethod,
   skillsStatusMethod,
   skillsUpdateMethod,
+  memoryStatusMethod,
+  memorySearchMethod,
 ];
 
 export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';

@@ -26,22 +26,41 @@ const stopWords = new Set(
 
 const canonical = new Map(synonyms.flatMap((group) => group.map((word) => [word, group[0]!])));
 
-/** The fake's vector for a text (exported so tests and benches compute the same). */
-export function fakeEmbedding(text: string, dims: number): number[] {
-  const vector = new Array<number>(dims).fill(0);
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  for (const raw of words) {
-    if (stopWords.has(raw)) continue;
-    const word = canonical.get(raw) ?? raw;
-    const digest = createHash('sha256').update(word).digest();
-    for (let probe = 0; probe < 3; probe++) {
-      const index = digest.readUInt32BE(probe * 4) % dims;
-      vector[index]! += digest[16 + probe]! & 1 ? 1 : -1;
+/** Where a word lands: three dimensions and a sign each, from its sha256. */
+type WordSlots = [index: number, sign: number][];
+
+function slotsOf(word: string, dims: number): WordSlots {
+  const digest = createHash('sha256').update(word).digest();
+  return [0, 1, 2].map((probe) => [
+    digest.readUInt32BE(probe * 4) % dims,
+    digest[16 + probe]! & 1 ? 1 : -1,
+  ]);
+}
+
+/**
+ * The fake's embedding function for `dims` dimensions (tests and benches compute the same
+ * vectors as the server). It remembers each word's slots: hashing every word of 100,000
+ * chunks again would make a bench measure sha256 instead of the index.
+ */
+export function fakeEmbedder(dims: number): (text: string) => number[] {
+  const slots = new Map<string, WordSlots>();
+  return (text) => {
+    const vector = new Array<number>(dims).fill(0);
+    const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    for (const raw of words) {
+      if (stopWords.has(raw)) continue;
+      const word = canonical.get(raw) ?? raw;
+      let wordSlots = slots.get(word);
+      if (!wordSlots) {
+        wordSlots = slotsOf(word, dims);
+        slots.set(word, wordSlots);
+      }
+      for (const [index, sign] of wordSlots) vector[index]! += sign;
     }
-  }
-  // An empty text still needs a direction.
-  if (!vector.some((value) => value !== 0)) vector[0] = 1;
-  return vector;
+    // An empty text still needs a direction.
+    if (!vector.some((value) => value !== 0)) vector[0] = 1;
+    return vector;
+  };
 }
 
 /** One request the fake answered. */
@@ -79,6 +98,15 @@ export async function startFakeEmbeddingsServer(
   options: { apiKey?: string; delayMs?: number } = {},
 ): Promise<FakeEmbeddingsServer> {
   const requests: EmbeddingRequest[] = [];
+  const embedders = new Map<number, (text: string) => number[]>();
+  const embed = (text: string, dims: number) => {
+    let embedder = embedders.get(dims);
+    if (!embedder) {
+      embedder = fakeEmbedder(dims);
+      embedders.set(dims, embedder);
+    }
+    return embedder(text);
+  };
   const server = createServer((request, response) => {
     void (async () => {
       if (request.method !== 'POST' || request.url !== '/v1/embeddings') {
@@ -119,7 +147,7 @@ export async function startFakeEmbeddingsServer(
         data: inputs.map((input, index) => ({
           object: 'embedding',
           index,
-          embedding: fakeEmbedding(input, dims),
+          embedding: embed(input, dims),
         })),
         model,
         usage: { prompt_tokens: tokens, total_tokens: tokens },

@@ -8,21 +8,28 @@ import {
   type FakeEmbeddingsServer,
 } from '../fakes/embeddings-server.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/llm-server.js';
-import { startAgentHarness, type AgentHarness } from '../helpers/agent-harness.js';
+import { TestClient } from '../../gateway/ws/test-harness.js';
+import {
+  startGatewayHarness,
+  type AgentHarness,
+  type GatewayHarness,
+} from '../helpers/agent-harness.js';
 
 let llm: FakeLlmServer;
 let embeddings: FakeEmbeddingsServer;
+let gateway: GatewayHarness;
 let harness: AgentHarness;
 
 beforeAll(async () => {
   llm = await startFakeLlmServer({ apiKeys: ['test-key'] });
   embeddings = await startFakeEmbeddingsServer({ apiKey: 'sk-embed' });
-  harness = await startAgentHarness({
+  gateway = await startGatewayHarness({
     temporalAddress: inject('temporalAddress'),
     llm,
     provider: 'openai',
     config: {
       memory: {
+        autoRecall: true,
         embeddings: {
           provider: 'openai',
           baseUrl: embeddings.baseUrl,
@@ -32,16 +39,17 @@ beforeAll(async () => {
       },
     },
   });
+  harness = gateway.harness;
 });
 
 afterAll(async () => {
-  await harness?.close();
+  await gateway?.close();
   await llm?.close();
   await embeddings?.close();
 });
 
 describe('memory in agent turns', () => {
-  it('indexes through the memoryIndex workflow, and a turn finds a fact with memory_search', async () => {
+  it('indexes through the memoryIndex workflow; a turn recalls a fact and finds it with memory_search', async () => {
     await mkdir(harness.paths.workspaceDir, { recursive: true });
     await writeFile(
       join(harness.paths.workspaceDir, 'MEMORY.md'),
@@ -89,5 +97,25 @@ describe('memory in agent turns', () => {
     const body = JSON.stringify(first.body);
     expect(body).toContain('memory_search');
     expect(body).toContain('MEMORY.md');
+    // memory.autoRecall put the top memory into the first call's context.
+    expect(body).toContain('Recalled memories');
+    expect(body).toContain('MEMORY.md#L1-L2: ## Family My sister Marguerite adores sunflowers.');
+
+    // The gateway methods: status of the index, and a search run on the memory's host.
+    const { client } = await TestClient.connected(gateway.url.replace(/^http/, 'ws'));
+    try {
+      const status = await client.request('memory.status', {});
+      expect(status).toMatchObject({
+        ok: true,
+        payload: { indexedWith: 'openai:fake-embed-small', files: 1, chunks: 2 },
+      });
+      const search = await client.request('memory.search', { query: 'Zyxquartz' });
+      expect(search.ok).toBe(true);
+      const payload = search.payload as { results: { path: string; foundBy: string[] }[] };
+      expect(payload.results[0]).toMatchObject({ path: 'MEMORY.md' });
+      expect(payload.results[0]!.foundBy).toContain('text');
+    } finally {
+      client.close();
+    }
   });
 });
