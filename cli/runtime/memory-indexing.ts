@@ -14,7 +14,8 @@ export async function requestMemoryIndex(
   options: { hostQueue: boolean },
 ): Promise<string> {
   const hostId = resolveHostId(config);
-  const workflowId = `memory-index:${hostId}`;
+  // Per task queue too: installations (or test runs) sharing a Temporal server stay apart.
+  const workflowId = `memory-index:${config.temporal.taskQueue}:${hostId}`;
   await client.workflow.signalWithStart('memoryIndex', {
     workflowId,
     taskQueue: config.temporal.taskQueue,
