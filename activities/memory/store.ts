@@ -1,4 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
@@ -184,6 +185,11 @@ export interface MemoryStore {
 
 /** Open the store in `dir` (created when missing). */
 export async function openMemoryStore(dir: string): Promise<MemoryStore> {
+  // LanceDB 0.31 builds a full-text index of ~100k rows on its CPU pool and never finishes
+  // when that pool has only 2 threads (one per core here): seen hanging at 0% CPU, done in
+  // 6 s with 4. The pool is sized from this variable when LanceDB first needs it, so it
+  // has to be set before then; a value the user set wins.
+  process.env.LANCE_CPU_THREADS ??= String(Math.max(4, availableParallelism()));
   await mkdir(dir, { recursive: true });
   const connection = await lancedb.connect(dir);
   const tables = new Map<string, lancedb.Table>();
