@@ -83,10 +83,12 @@ const searchSchema = z.strictObject({
 /** `memory.*`: what is indexed, how it is embedded, how it is searched. */
 export const memorySchema = z.strictObject({
   enabled: z.boolean().default(true).describe('Offer memory_search and memory_get to the agent'),
+  // 'sessions' (transcripts) is the planned second source; refused until it is indexed,
+  // rather than accepted and silently ignored.
   sources: z
-    .array(z.enum(['memory', 'sessions']))
+    .array(z.enum(['memory']))
     .default(['memory'])
-    .describe("What is indexed: the workspace's memory files, and session transcripts"),
+    .describe("What is indexed: the workspace's memory files"),
   extraPaths: z
     .array(z.string().min(1))
     .default([])
