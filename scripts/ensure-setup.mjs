@@ -34,6 +34,8 @@ run('bash', [join(root, 'scripts', 'install-temporal')]);
 // for a Go build, or fail without Go, for their sake.
 if (process.env.npm_lifecycle_event !== 'start') {
   run('bash', [join(root, 'scripts', 'install-temporal-server')]);
+  // Dendrite, the Matrix homeserver the Matrix channel tests talk to.
+  run('bash', [join(root, 'scripts', 'install-dendrite')]);
   ensureDebianPackages();
 }
 
