@@ -4,6 +4,7 @@
  * the gateway starts the configured accounts of these plugins (channels/runtime).
  */
 import { discordChannel } from './discord/index.js';
+import { matrixChannel } from './matrix/index.js';
 import { slackChannel } from './slack/index.js';
 import { telegramChannel } from './telegram/index.js';
 import type { ChannelPlugin } from './types.js';
@@ -13,4 +14,5 @@ export const builtInChannels: readonly ChannelPlugin[] = [
   telegramChannel,
   discordChannel,
   slackChannel,
+  matrixChannel,
 ];

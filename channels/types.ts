@@ -150,6 +150,11 @@ export interface ChannelStartContext<Account> {
   /** Aborted when the account must stop. */
   signal: AbortSignal;
   /**
+   * The gateway's state dir. A channel keeps its own files (a sync token, a login session,
+   * a crypto store) under `<stateDir>/credentials/<channel id>/`.
+   */
+  stateDir?: string;
+  /**
    * Hand a platform message to the agent. Resolves once it is durably queued in its
    * session workflow (or dropped by policy): only then may a platform offset be confirmed.
    */

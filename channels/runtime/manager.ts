@@ -204,6 +204,7 @@ export function createChannelManager(options: ChannelManagerOptions): ChannelMan
       account: accountOptions,
       logger: accountLogger,
       signal: state.abort.signal,
+      stateDir: options.stateDir,
       receive: async (inbound) => {
         state.status.lastInboundAt = Date.now();
         return receiveInbound(
