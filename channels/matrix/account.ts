@@ -4,12 +4,13 @@
  * channel runtime, invites joined per `autoJoin`, read markers on handled messages, and the
  * outbound calls.
  */
-import { createClient, MatrixError, type MatrixClient } from 'matrix-js-sdk';
+import { MatrixClient, MatrixError } from 'matrix-js-sdk';
 import type { Logger } from '../../core/logger.js';
 import type { ChannelAccountHandle, ChannelStartContext } from '../types.js';
 import { shouldJoin, type MatrixInvite } from './auto-join.js';
 import { credentialsOf, type MatrixAccount, type MatrixCredentials } from './config.js';
 import { normalizeEvent, type MatrixRawEvent } from './normalize.js';
+import { sdkLogger } from './sdk-logger.js';
 import { MatrixOutbound } from './outbound.js';
 import { MatrixRooms } from './rooms.js';
 import { matrixStateFile, type MatrixState } from './state-file.js';
@@ -53,7 +54,15 @@ export async function startMatrixAccount(
   const download = async (mxc: string) => {
     // Authenticated media (Matrix 1.11) first; the legacy endpoint for older homeservers.
     for (const authenticated of [true, false]) {
-      const url = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, authenticated);
+      const url = client.mxcUrlToHttp(
+        mxc,
+        undefined,
+        undefined,
+        undefined,
+        false,
+        true,
+        authenticated,
+      );
       if (!url) break;
       const response = await fetch(url, {
         headers: { authorization: `Bearer ${client.getAccessToken() ?? ''}` },
@@ -132,13 +141,21 @@ export async function startMatrixAccount(
         rooms.applyMemberEvents(roomId, [...(room.state?.events ?? []), ...timeline]);
         // The first sync of a new account: history before it is not answered.
         if (initial) return true;
-        if (room.timeline?.limited) {
+        // In a room the bot just joined, only what came after its join is for it.
+        const joinedAt = timeline.findIndex(
+          (event) =>
+            event.type === 'm.room.member' &&
+            event.state_key === userId &&
+            event.content.membership === 'join',
+        );
+        const fresh = joinedAt >= 0 ? timeline.slice(joinedAt + 1) : timeline;
+        if (room.timeline?.limited && joinedAt < 0) {
           logger.warn('more messages arrived than one sync holds; the oldest are skipped', {
             roomId,
           });
         }
         try {
-          await handleRoom(roomId, timeline);
+          await handleRoom(roomId, fresh);
           return true;
         } catch (error) {
           logger.warn(`room ${roomId}: messages not taken, syncing again`, {
@@ -211,12 +228,16 @@ async function openSession(
   logger: Logger,
 ): Promise<{ client: MatrixClient; state: MatrixState }> {
   const baseUrl = credentials.homeserver;
+  const clientLogger = sdkLogger(logger.child('sdk'));
+  // MatrixClient itself rather than createClient: no MatrixScheduler, whose own queue would
+  // retry failed sends behind our back; delivery retries are Temporal's (with the same txn id).
   const connect = (accessToken: string, deviceId?: string) =>
-    createClient({
+    new MatrixClient({
       baseUrl,
       accessToken,
       userId: credentials.userId,
       ...(deviceId ? { deviceId } : {}),
+      logger: clientLogger,
     });
   const verify = async (client: MatrixClient) => {
     const whoami = await client.whoami();
@@ -240,7 +261,7 @@ async function openSession(
       logger.info('stored Matrix session expired; logging in again');
     }
   }
-  const anonymous = createClient({ baseUrl });
+  const anonymous = new MatrixClient({ baseUrl, logger: clientLogger });
   let login;
   try {
     login = await anonymous.loginRequest({

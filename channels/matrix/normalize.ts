@@ -77,7 +77,10 @@ export function mentionsUser(content: Record<string, unknown>, userId: string): 
   const userIds = Array.isArray(mentions?.user_ids) ? (mentions.user_ids as unknown[]) : [];
   if (userIds.includes(userId)) return true;
   const html = asString(content.formatted_body) ?? '';
-  if (html.includes(`matrix.to/#/${userId}`) || html.includes(`matrix.to/#/${encodeURIComponent(userId)}`)) {
+  if (
+    html.includes(`matrix.to/#/${userId}`) ||
+    html.includes(`matrix.to/#/${encodeURIComponent(userId)}`)
+  ) {
     return true;
   }
   return (asString(content.body) ?? '').includes(userId);

@@ -30,11 +30,16 @@ export class MatrixRooms {
     this.direct.add(roomId);
     try {
       const current =
-        ((await this.client.getAccountDataFromServer(EventType.Direct)) as Record<string, string[]>) ??
-        {};
+        ((await this.client.getAccountDataFromServer(EventType.Direct)) as Record<
+          string,
+          string[]
+        >) ?? {};
       const rooms = current[userId] ?? [];
       if (rooms.includes(roomId)) return;
-      await this.client.setAccountDataRaw(EventType.Direct, { ...current, [userId]: [...rooms, roomId] });
+      await this.client.setAccountDataRaw(EventType.Direct, {
+        ...current,
+        [userId]: [...rooms, roomId],
+      });
     } catch (error) {
       // Only the restart-proof record failed; the two-member rule still applies.
       this.logger.warn(`m.direct not updated for ${roomId}: ${(error as Error).message}`);

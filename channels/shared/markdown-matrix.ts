@@ -63,11 +63,17 @@ function renderBlock(block: Block): { html: string; block: boolean } {
       return { html: `<pre><code${attribute}>${escapeHtml(block.text)}</code></pre>`, block: true };
     }
     case 'quote':
-      return { html: `<blockquote>${block.lines.map(line).join('<br>')}</blockquote>`, block: true };
+      return {
+        html: `<blockquote>${block.lines.map(line).join('<br>')}</blockquote>`,
+        block: true,
+      };
     case 'list-item': {
       const bullet =
         block.checked === undefined ? (block.marker ?? '•') : block.checked ? '☑' : '☐';
-      return { html: `${'&nbsp;&nbsp;'.repeat(block.depth)}${bullet} ${line(block.text)}`, block: false };
+      return {
+        html: `${'&nbsp;&nbsp;'.repeat(block.depth)}${bullet} ${line(block.text)}`,
+        block: false,
+      };
     }
     case 'rule':
       return { html: '<hr>', block: true };

@@ -166,7 +166,8 @@ describe('matrix channel against Dendrite', () => {
   it('splits a long reply into several messages, in order', async () => {
     const paragraphs = Array.from(
       { length: 55 },
-      (_, index) => `Paragraph ${index + 1}: ${'the quick brown fox jumps over the lazy dog. '.repeat(3)}`,
+      (_, index) =>
+        `Paragraph ${index + 1}: ${'the quick brown fox jumps over the lazy dog. '.repeat(3)}`,
     );
     llm.scriptFor('write a lot', [{ kind: 'text', text: paragraphs.join('\n\n') }]);
     const before = fromBot(await alice.messages(direct)).length;
@@ -182,8 +183,15 @@ describe('matrix channel against Dendrite', () => {
     expect(all.length).toBeGreaterThan(before);
     expect(replies.length).toBeGreaterThanOrEqual(2);
     for (const chunk of replies) expect(chunk.content.body!.length).toBeLessThanOrEqual(4000);
-    const numbers = [...replies.map((event) => event.content.body).join('\n').matchAll(/Paragraph (\d+):/g)];
-    expect(numbers.map((match) => Number(match[1]))).toEqual(paragraphs.map((_, index) => index + 1));
+    const numbers = [
+      ...replies
+        .map((event) => event.content.body)
+        .join('\n')
+        .matchAll(/Paragraph (\d+):/g),
+    ];
+    expect(numbers.map((match) => Number(match[1]))).toEqual(
+      paragraphs.map((_, index) => index + 1),
+    );
   });
 
   it('after a gateway restart answers what arrived while it was down once, and nothing old again', async () => {
@@ -206,6 +214,40 @@ describe('matrix channel against Dendrite', () => {
     expect(replies).toHaveLength(2);
     expect(llmSaw('before the restart')).toHaveLength(1);
     expect(llmSaw('while you were away')).toHaveLength(1);
+  });
+
+  it('gives a stranger who opens a direct chat a pairing code and no turn', async () => {
+    const carol = new MatrixPerson(dendrite, await createMatrixUser(dendrite, `${prefix}carol`));
+    const room = await carol.createDirectRoom(bot.userId);
+    await carol.waitForJoin(room, bot.userId);
+    await carol.say(room, 'let me in');
+    const [pairing] = await carol.waitForMessagesFrom(bot.userId, room);
+    expect(pairing!.content.body).toContain(`matrixUserId: ${carol.userId}`);
+    expect(llmSaw('let me in')).toHaveLength(0);
+  });
+
+  it('sets its read marker on a message it handled', async () => {
+    const asked = await alice.say(direct, 'did you read this');
+    await alice.waitForMessagesFrom(bot.userId, direct, 8);
+    const receipts = async () => {
+      const { chunk } = await alice.api<{ chunk: RoomEvent[] }>(
+        'GET',
+        `/rooms/${encodeURIComponent(direct)}/messages?dir=b&limit=5`,
+      );
+      return chunk;
+    };
+    // The human's sync shows the bot's m.read receipt on the message.
+    for (;;) {
+      const sync = await alice.api<{
+        rooms?: { join?: Record<string, { ephemeral?: { events?: RoomEvent[] } }> };
+      }>('GET', `/sync?timeout=0`);
+      const ephemeral = sync.rooms?.join?.[direct]?.ephemeral?.events ?? [];
+      const read = ephemeral.find((event) => event.type === 'm.receipt');
+      const readers = read?.content[asked] as { 'm.read'?: Record<string, unknown> } | undefined;
+      if (readers?.['m.read']?.[bot.userId]) break;
+      await receipts();
+      await sleep(200);
+    }
   });
 
   it('lists the account as connected in channels.status', async () => {

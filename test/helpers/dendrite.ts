@@ -69,6 +69,10 @@ export async function startDendrite(dir: string): Promise<DendriteHandle> {
     global: Record<string, unknown>;
   };
   config.global.private_key = join(dir, 'matrix_key.pem');
+  // Accounts come from create-account (shared-secret registration), which works with open
+  // registration off; Dendrite refuses to start with it on and no captcha.
+  const clientApi = config.client_api as Record<string, unknown>;
+  clientApi.registration_disabled = true;
   // Trace logging of every request costs a busy test machine more than the tests themselves.
   config.logging = [{ type: 'std', level: 'warn' }];
   const configPath = join(dir, 'dendrite.yaml');

@@ -49,7 +49,8 @@ export class MatrixPerson {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const json = (await response.json()) as T;
-    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
+    if (!response.ok)
+      throw new Error(`${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
     return json;
   }
 
