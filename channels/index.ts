@@ -4,6 +4,7 @@
  * the gateway starts the configured accounts of these plugins (channels/runtime).
  */
 import { discordChannel } from './discord/index.js';
+import { lineChannel } from './line/index.js';
 import { matrixChannel } from './matrix/index.js';
 import { slackChannel } from './slack/index.js';
 import { telegramChannel } from './telegram/index.js';
@@ -15,4 +16,5 @@ export const builtInChannels: readonly ChannelPlugin[] = [
   discordChannel,
   slackChannel,
   matrixChannel,
+  lineChannel,
 ];
