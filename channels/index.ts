@@ -6,6 +6,7 @@
 import { discordChannel } from './discord/index.js';
 import { lineChannel } from './line/index.js';
 import { matrixChannel } from './matrix/index.js';
+import { mattermostChannel } from './mattermost/index.js';
 import { slackChannel } from './slack/index.js';
 import { telegramChannel } from './telegram/index.js';
 import type { ChannelPlugin } from './types.js';
@@ -17,4 +18,5 @@ export const builtInChannels: readonly ChannelPlugin[] = [
   slackChannel,
   matrixChannel,
   lineChannel,
+  mattermostChannel,
 ];

@@ -52,7 +52,8 @@ function renderBlock(block: Block): { html: string; block: boolean } {
     case 'blank':
       return { html: '', block: false };
     case 'text':
-      return { html: line(block.text), block: false };
+      // A paragraph may hold several lines; each keeps its break.
+      return { html: block.text.split('\n').map(line).join('<br>'), block: false };
     case 'heading': {
       const level = Math.min(Math.max(block.level, 1), 6);
       return { html: `<h${level}>${line(block.text)}</h${level}>`, block: true };
