@@ -246,7 +246,7 @@ export async function startFakeMattermost(): Promise<FakeMattermost> {
       const bytes = Buffer.from(await file.arrayBuffer());
       const stored: StoredFile = {
         id: newId(),
-        name: (file).name,
+        name: file.name,
         size: bytes.length,
         mime_type: file.type || 'application/octet-stream',
         bytes,
