@@ -10,6 +10,7 @@ import { mattermostChannel } from './mattermost/index.js';
 import { slackChannel } from './slack/index.js';
 import { telegramChannel } from './telegram/index.js';
 import type { ChannelPlugin } from './types.js';
+import { webchatChannel } from './webchat/index.js';
 
 /** Every channel ClawdBot ships with. */
 export const builtInChannels: readonly ChannelPlugin[] = [
@@ -19,4 +20,5 @@ export const builtInChannels: readonly ChannelPlugin[] = [
   matrixChannel,
   lineChannel,
   mattermostChannel,
+  webchatChannel,
 ];

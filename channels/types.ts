@@ -234,5 +234,10 @@ export interface ChannelPlugin<Account extends CommonAccountOptions = CommonAcco
   configSchema: z.ZodType<Account>;
   /** Whether an account has what it needs to start (a token...). */
   isConfigured(account: Account): boolean;
+  /**
+   * The channel has its account `default` without a `channels.<id>` section and serves no
+   * delivery queue: its turns answer over the gateway's own WebSocket (WebChat).
+   */
+  implicit?: boolean;
   start(context: ChannelStartContext<Account>): Promise<ChannelAccountHandle>;
 }

@@ -39,12 +39,17 @@ describe('channels and pairing commands', () => {
     const status = await cli('channels', 'status', '--json');
     expect(status.code).toBe(0);
     const payload = JSON.parse(status.output) as { ts: number; accounts: unknown[] };
-    expect(payload.accounts).toEqual([]);
+    // No channel is configured: only WebChat, which needs no config, is there.
+    expect(payload.accounts).toEqual([
+      expect.objectContaining({ channel: 'webchat', accountId: 'default', running: true }),
+    ]);
     expect(payload.ts).toBeGreaterThan(0);
     const health = (await (await fetch(`${harness.url}/health`)).json()) as {
       channels: unknown[];
     };
-    expect(health.channels).toEqual([]);
+    expect(health.channels).toEqual([
+      expect.objectContaining({ channel: 'webchat', accountId: 'default', connected: true }),
+    ]);
   }, 120_000);
 
   it('pairing list goes through the gateway; approve without a gateway edits the files and says no notice was sent', async () => {

@@ -39,5 +39,12 @@ export function resolveChannelAccounts(
       resolved.push({ plugin, accountId, options, configured: plugin.isConfigured(options) });
     }
   }
+  // Implicit channels (WebChat) are listed like the others even without a config section.
+  for (const plugin of plugins) {
+    if (!plugin.implicit || plugin.id in config.channels) continue;
+    for (const { accountId, options } of accountsOf(undefined, plugin.configSchema, plugin.id)) {
+      resolved.push({ plugin, accountId, options, configured: plugin.isConfigured(options) });
+    }
+  }
   return resolved;
 }

@@ -158,7 +158,8 @@ export function createChannelManager(options: ChannelManagerOptions): ChannelMan
   const nameOf = (state: AccountState) => `${state.resolved.plugin.id}:${state.resolved.accountId}`;
 
   const startWorker = async (state: AccountState) => {
-    if (!options.connection) return;
+    // An implicit channel's replies never go through a delivery queue.
+    if (!options.connection || state.resolved.plugin.implicit) return;
     const { plugin, accountId, options: accountOptions } = state.resolved;
     const taskQueue = channelTaskQueue(config.temporal.taskQueue, plugin.id, accountId);
     const worker = await Worker.create({
