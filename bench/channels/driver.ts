@@ -23,5 +23,6 @@ export interface BenchPlatform {
 export interface BenchDriver {
   /** The channel id, as printed (telegram, discord, slack). */
   name: string;
-  start(): Promise<BenchPlatform>;
+  /** `gatewayUrl`: where the gateway will listen (webhook platforms post there). */
+  start(context: { gatewayUrl: string }): Promise<BenchPlatform>;
 }

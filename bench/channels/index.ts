@@ -54,9 +54,10 @@ async function until(probe: () => boolean, timeoutMs: number): Promise<boolean> 
 
 async function benchPlatform(name: string): Promise<void> {
   const { driver } = (await import(`./${name}.ts`)) as { driver: BenchDriver };
-  const platform: BenchPlatform = await driver.start();
+  const port = await freePort();
+  const platform: BenchPlatform = await driver.start({ gatewayUrl: `http://127.0.0.1:${port}` });
   const stateDir = makeStateDir({
-    gateway: { port: await freePort() },
+    gateway: { port },
     temporal: { address: server.address, taskQueue: `bench-channels-${name}-${Date.now()}` },
     agent: { id: `bench-${name}`, model: 'openai/fake-model' },
     providers: { openai: { apiKey: 'bench', baseUrl: llm.openaiBaseUrl } },
