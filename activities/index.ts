@@ -3,6 +3,13 @@ import type { Client } from '@temporalio/client';
 import { createTemporalAgentService } from '../core/agent/temporal-agent-service.js';
 import { placementOf } from '../core/cluster/placement.js';
 import type { Config } from '../core/config/schema.js';
+import {
+  collectSecrets,
+  createRedactor,
+  redactingBus,
+  redactingLogger,
+  redactingStore,
+} from '../core/security/redact.js';
 import type { EventBus } from '../core/events/types.js';
 import type { Logger } from '../core/logger.js';
 import type { StatePaths } from '../core/paths.js';
@@ -34,7 +41,16 @@ export interface ActivityDeps {
 }
 
 /** All activities, bound to their dependencies (the worker registers this object). */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(unredacted: ActivityDeps) {
+  // Whatever activities write or publish passes the redaction pass: no configured secret
+  // (nor a secret-named environment variable) reaches a transcript, an event or a log.
+  const redactor = createRedactor(collectSecrets(unredacted.config));
+  const deps: ActivityDeps = {
+    ...unredacted,
+    store: redactingStore(unredacted.store, redactor),
+    bus: redactingBus(unredacted.bus, redactor),
+    logger: redactingLogger(unredacted.logger, redactor),
+  };
   const agent = deps.client
     ? createTemporalAgentService({
         client: deps.client,
@@ -72,15 +88,25 @@ export function createActivities(deps: ActivityDeps) {
       workspaceDir: deps.paths.workspaceDir,
       skills,
       hostId: placement.hostId,
+      sandboxesDir: join(deps.paths.stateDir, 'sandboxes'),
     }),
-    ...(createToolActivities({
-      ...deps,
-      workspaceDir: deps.paths.workspaceDir,
-      processesDir: join(deps.paths.stateDir, 'processes'),
-      skills,
-      memory,
-      ...(agent ? { sessions: { store: deps.store, agent } } : {}),
-    }) as Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>>),
+    ...(Object.fromEntries(
+      Object.entries(
+        createToolActivities({
+          ...deps,
+          workspaceDir: deps.paths.workspaceDir,
+          sandboxesDir: join(deps.paths.stateDir, 'sandboxes'),
+          processesDir: join(deps.paths.stateDir, 'processes'),
+          skills,
+          memory,
+          ...(agent ? { sessions: { store: deps.store, agent } } : {}),
+        }),
+        // The tool's answer goes into the workflow history too: redacted like the transcript.
+      ).map(([name, run]) => [
+        name,
+        async (input: ToolInput) => redactor.redactDeep(await run(input)),
+      ]),
+    ) as Record<`tool.${string}`, (input: ToolInput) => Promise<ToolOutput>>),
   };
 }
 

@@ -10,6 +10,8 @@ import type {
   PrepareInput,
   SkillsDeferred,
 } from '../workflows/types.js';
+import { securityPrompt } from '../core/security/prompt.js';
+import { turnWorkspace } from '../core/security/turn-access.js';
 import type { SkillCatalog, SkillsSnapshot } from '../core/skills/catalog.js';
 import { buildSystemPrompt, contextWindow } from './context.js';
 import { generate } from './llm/generate.js';
@@ -28,6 +30,8 @@ export interface LlmActivityDeps {
   skills: SkillCatalog;
   /** This worker's host id: a session owned by another host gets its skills from there. */
   hostId: string;
+  /** Where sandboxed sessions of others get their own workspaces. */
+  sandboxesDir: string;
   /** Resolve the session, record the user messages, announce the run (idempotent). */
   prepare: (input: PrepareInput) => Promise<PreparedTurn>;
 }
@@ -106,14 +110,19 @@ export function createLlmActivity(deps: LlmActivityDeps) {
         step: input.step,
         model: input.models[0] ?? '',
       });
+      // The model is offered exactly the tools the turn's policy allows (all of them in a
+      // history recorded before policies existed).
+      const access = prepared?.access ?? input.access;
+      const allowed = (name: string) => !access || access.allowed.includes(name);
+      const extra = [securityPrompt(access), input.extraSystemPrompt].filter(Boolean).join('\n\n');
       const system = buildSystemPrompt({
-        workspaceDir: deps.workspaceDir,
-        tools,
+        workspaceDir: turnWorkspace(access, deps),
+        tools: tools.filter((tool) => allowed(tool.name)),
         skills,
         ...(deps.config.agent.systemPrompt !== undefined
           ? { basePrompt: deps.config.agent.systemPrompt }
           : {}),
-        ...(input.extraSystemPrompt !== undefined ? { extra: input.extraSystemPrompt } : {}),
+        extra,
       });
       let text = '';
       // Heartbeat on a timer, not only per chunk: a model may think for a long time before
@@ -124,7 +133,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
           models: input.models,
           system,
           messages: contextWindow(entries),
-          tools: toolSpecs,
+          tools: toolSpecs.filter((spec) => allowed(spec.name)),
           maxTokens: 8192,
           signal: context.cancellationSignal,
           providers: deps.config.providers,

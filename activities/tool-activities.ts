@@ -4,6 +4,7 @@ import type { Config } from '../core/config/schema.js';
 import type { EventBus } from '../core/events/types.js';
 import { transcriptEntryId, type SessionStore } from '../core/sessions/index.js';
 import type { ToolInput, ToolOutput } from '../workflows/types.js';
+import { turnWorkspace } from '../core/security/turn-access.js';
 import { publishPart } from './publish.js';
 import { tools } from './tools/index.js';
 import { createProcessTable } from './tools/process-table.js';
@@ -21,6 +22,8 @@ export interface ToolActivityDeps {
   store: SessionStore;
   bus: EventBus;
   workspaceDir: string;
+  /** Where sandboxed sessions of others get their own workspaces (`<stateDir>/sandboxes`). */
+  sandboxesDir: string;
   /** Passed to every tool as context.config (web tools read tools.web). */
   config: Config;
   sessions?: SessionServices;
@@ -67,20 +70,30 @@ export function createToolActivities(
         });
       }
       const context = Context.current();
-      mkdirSync(deps.workspaceDir, { recursive: true });
-      const result = await runTool(tool, input.args, {
-        workspaceDir: deps.workspaceDir,
-        sessionKey: input.sessionKey,
-        runId: input.runId,
-        toolCallId: input.toolCallId,
-        signal: context.cancellationSignal,
-        heartbeat: (details) => context.heartbeat(details),
-        config: deps.config,
-        ...(deps.sessions ? { sessions: deps.sessions } : {}),
-        ...(processes ? { processes } : {}),
-        ...(deps.skills ? { skills: deps.skills } : {}),
-        ...(deps.memory ? { memory: deps.memory } : {}),
-      });
+      const access = input.access;
+      const workspaceDir = turnWorkspace(access, deps);
+      mkdirSync(workspaceDir, { recursive: true });
+      // The workflow refuses such calls already; a tool never runs outside its turn's policy.
+      const result =
+        access && !access.allowed.includes(tool.name)
+          ? {
+              text: `Tool "${tool.name}" is not allowed in this session (${access.summary}), so it was not run.`,
+              isError: true,
+            }
+          : await runTool(tool, input.args, {
+              workspaceDir,
+              ...(access ? { access } : {}),
+              sessionKey: input.sessionKey,
+              runId: input.runId,
+              toolCallId: input.toolCallId,
+              signal: context.cancellationSignal,
+              heartbeat: (details) => context.heartbeat(details),
+              config: deps.config,
+              ...(deps.sessions ? { sessions: deps.sessions } : {}),
+              ...(processes ? { processes } : {}),
+              ...(deps.skills ? { skills: deps.skills } : {}),
+              ...(deps.memory ? { memory: deps.memory } : {}),
+            });
       const isError = result.isError ?? false;
       // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.
       if (!inTurn) return { isError, text: result.text.slice(0, directCap) };

@@ -13,21 +13,52 @@ import type {
   TurnRef,
 } from '../workflows/types.js';
 import { hostTaskQueue, type Placement } from '../core/cluster/placement.js';
+import type { Config } from '../core/config/schema.js';
+import { sandboxProblem } from '../core/security/sandbox.js';
+import {
+  decideTurnAccess,
+  isOwner,
+  type MessageSubject,
+  type TurnAccess,
+} from '../core/security/turn-access.js';
+import { wrapUntrusted } from '../core/security/untrusted.js';
 import { publishPart } from './publish.js';
 import { tools } from './tools/index.js';
 
 /** What the turn bookkeeping activities need. */
 export interface TurnActivityDeps {
+  config: Config;
   store: SessionStore;
   bus: EventBus;
   placement: Placement;
 }
 
-function userMessage(message: InboundMessage): UserMessage {
+/** Who sent a channel message, for the tool policy; undefined for a gateway client's. */
+export function messageSubject(message: InboundMessage): MessageSubject | undefined {
+  const delivery = message.delivery;
+  if (!delivery) return undefined;
+  return {
+    channel: delivery.channel,
+    accountId: delivery.accountId,
+    chatType: delivery.chatType,
+    chatId: delivery.chatId,
+    ...(message.senderId !== undefined ? { senderId: message.senderId } : {}),
+  };
+}
+
+/** The text the model sees: a stranger's message is data, labelled as such. */
+function userText(message: InboundMessage, config: Config): string {
+  const subject = messageSubject(message);
+  if (isOwner(config, subject)) return message.text;
+  const who = `${subject?.channel ?? message.channel} ${subject?.chatType ?? ''} message from ${message.senderId ?? 'an unknown sender'} (not the owner)`;
+  return wrapUntrusted(message.text, who.replace(/\s+/g, ' '));
+}
+
+function userMessage(message: InboundMessage, config: Config): UserMessage {
   return {
     role: 'user',
     content: [
-      { type: 'text', text: message.text },
+      { type: 'text', text: userText(message, config) },
       ...(message.attachments ?? []).map((image) => ({
         type: 'image' as const,
         mimeType: image.mimeType,
@@ -38,7 +69,12 @@ function userMessage(message: InboundMessage): UserMessage {
   };
 }
 
-function userEntries(runId: string, messages: InboundMessage[], firstIsRunMessage: boolean) {
+function userEntries(
+  runId: string,
+  messages: InboundMessage[],
+  firstIsRunMessage: boolean,
+  config: Config,
+) {
   return messages.map((message, index) => ({
     type: 'message' as const,
     // The message that started the run has the run's user id; others (collected or
@@ -49,7 +85,7 @@ function userEntries(runId: string, messages: InboundMessage[], firstIsRunMessag
         : `${transcriptEntryId.user(runId)}:${message.messageId}`,
     ts: message.receivedAt,
     runId,
-    message: userMessage(message),
+    message: userMessage(message, config),
   }));
 }
 
@@ -107,34 +143,51 @@ export function toolPolicies(
 }
 
 /** The turn's bookkeeping activities: start, steer, unknown-tool errors, finish. */
-export function createTurnActivities({ store, bus, placement }: TurnActivityDeps) {
+export function createTurnActivities({ config, store, bus, placement }: TurnActivityDeps) {
+  /** The turn's access from its messages' senders and the config in force now. */
+  const accessOf = (sessionKey: string, messages: InboundMessage[]): TurnAccess =>
+    decideTurnAccess({
+      config,
+      sessionKey,
+      subjects: messages.map(messageSubject),
+      toolNames: tools.map((tool) => tool.name),
+      sandboxProblem: () => sandboxProblem(config.sandbox),
+    });
+  const onlyAllowed = (
+    policies: Record<string, ToolActivityPolicy>,
+    access: TurnAccess,
+  ): Record<string, ToolActivityPolicy> =>
+    Object.fromEntries(Object.entries(policies).filter(([name]) => access.allowed.includes(name)));
   /**
    * The session's id and tools. A shared store places host-bound tools on the owning
    * host; a new session is owned by the host that creates it (or the one asked for).
    */
   const resolve = async (
     sessionKey: string,
-    init: { channel: string; host?: string | undefined },
+    init: { channel: string; host?: string | undefined; messages: InboundMessage[] },
   ): Promise<PreparedTurn> => {
     const session = await store.ensure(sessionKey, {
       channel: init.channel,
       ...(store.shared ? { host: init.host ?? placement.hostId } : {}),
     });
-    if (!store.shared) return { sessionId: session.sessionId, tools: toolPolicies() };
+    const access = accessOf(sessionKey, init.messages);
+    if (!store.shared)
+      return { sessionId: session.sessionId, tools: onlyAllowed(toolPolicies(), access), access };
     // An entry created before the store was shared has no owner: this host serves this
     // turn (not recorded; the next turn's worker decides again).
     const owner = session.host ?? placement.hostId;
     return {
       sessionId: session.sessionId,
       host: owner,
-      tools: toolPolicies({ ...placement, owner }),
+      tools: onlyAllowed(toolPolicies({ ...placement, owner }), access),
+      access,
     };
   };
 
   return {
     /** Tool policies and the workspace session, for a direct tool invocation. */
     async 'tools.policies'(input: { sessionKey: string }): Promise<PreparedTurn> {
-      return resolve(input.sessionKey, { channel: 'http' });
+      return resolve(input.sessionKey, { channel: 'http', messages: [] });
     },
 
     /** Resolve the session, record the user message(s), announce the run. */
@@ -142,10 +195,11 @@ export function createTurnActivities({ store, bus, placement }: TurnActivityDeps
       const prepared = await resolve(input.sessionKey, {
         channel: input.messages[0]?.channel ?? 'unknown',
         host: input.host,
+        messages: input.messages,
       });
       await store.append(
         { sessionId: prepared.sessionId, sessionKey: input.sessionKey },
-        userEntries(input.runId, input.messages, true),
+        userEntries(input.runId, input.messages, true, config),
       );
       publishPart(bus, input, { type: 'run-start', startedAt: Date.now() });
       return prepared;
@@ -157,7 +211,7 @@ export function createTurnActivities({ store, bus, placement }: TurnActivityDeps
     ): Promise<void> {
       await store.append(
         { sessionId: input.sessionId, sessionKey: input.sessionKey },
-        userEntries(input.runId, input.messages, false),
+        userEntries(input.runId, input.messages, false, config),
       );
     },
 

@@ -100,6 +100,25 @@ export interface TurnRun {
   announcement?: { ref: TurnRef; part: RunPart };
 }
 
+/**
+ * The tool error for a call the turn's policy does not allow (or that names no tool): the
+ * call is never run, and the model hears why and what it may call instead.
+ */
+function refusalText(name: string, prepared: PreparedTurn): string {
+  const available = Object.keys(prepared.tools).join(', ') || 'none';
+  const access = prepared.access;
+  if (!access || !access.denied.includes(name))
+    return `Unknown tool "${name}". Available tools: ${available}.`;
+  const shell =
+    access.shellUnavailable !== undefined && (name === 'bash' || name === 'process')
+      ? ` No shell in this session: ${access.shellUnavailable}.`
+      : '';
+  return (
+    `Tool "${name}" is not allowed in this session (${access.summary}), so it was not run.` +
+    `${shell} Tools you may call: ${available}.`
+  );
+}
+
 /** Whether config marks this call as needing a person's approval. */
 function needsApproval(call: ToolCallBlock, rules: ApprovalRules | undefined): boolean {
   if (!rules) return false;
@@ -210,6 +229,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
         ...(skillCommand !== undefined ? { skillCommand } : {}),
         ...(skills ? { skills } : {}),
         ...(prepared?.host !== undefined ? { host: prepared.host } : {}),
+        ...(prepared?.access ? { access: prepared.access } : {}),
         // Messages steered in before the first call are recorded with the turn's own.
         ...(ref
           ? {}
@@ -234,7 +254,18 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
           toolCallId: call.id,
           name: call.name,
           args: call.arguments,
+          ...(prepared.access ? { access: prepared.access } : {}),
         };
+        const policy = prepared.tools[call.name];
+        if (!policy) {
+          // Outside the policy decided at the turn's start (or no tool at all): refused, not run.
+          await bookkeeping['turn.recordToolResult']({
+            ...toolInput,
+            isError: true,
+            text: refusalText(call.name, prepared),
+          });
+          continue;
+        }
         if (needsApproval(call, settings.approvals)) {
           const decision = await host.approvals.approve(
             turnRef,
@@ -265,15 +296,6 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
               })
             : { text: validated.text, isError: true };
           await bookkeeping['turn.recordToolResult']({ ...toolInput, ...result });
-          continue;
-        }
-        const policy = prepared.tools[call.name];
-        if (!policy) {
-          await bookkeeping['turn.recordToolResult']({
-            ...toolInput,
-            isError: true,
-            text: `Unknown tool "${call.name}". Available tools: ${Object.keys(prepared.tools).join(', ')}.`,
-          });
           continue;
         }
         if (hostDown && policy.taskQueue !== undefined) {

@@ -30,6 +30,7 @@ export async function toolInvoke(input: ToolInvokeInput): Promise<ToolInvokeResu
       name: input.tool,
       args: input.args,
       direct: true,
+      ...(prepared.access ? { access: prepared.access } : {}),
     });
     return { found: true, ...output };
   } catch (error) {

@@ -3,6 +3,9 @@
 import type { RunPart } from '../core/events/types.js';
 import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
 import type { SkillsSnapshot } from '../core/skills/catalog.js';
+import type { TurnAccess } from '../core/security/turn-access.js';
+
+export type { TurnAccess };
 
 /** An inbound user message, from any client or channel. */
 export interface InboundMessage {
@@ -17,6 +20,8 @@ export interface InboundMessage {
   receivedAt: number;
   /** Set when a messaging channel sent it: where the reply goes (channel.deliver). */
   delivery?: DeliveryTarget;
+  /** The platform's id of the sender (channel messages): the tool policy's sender layer. */
+  senderId?: string;
 }
 
 /** Where a channel message came from, and so where its reply is delivered. */
@@ -147,6 +152,8 @@ export interface PreparedTurn {
   host?: string;
   /** Policies of the tools the model may call, by tool name. */
   tools: Record<string, ToolActivityPolicy>;
+  /** What this turn may do (tool policy, sandbox); absent in histories recorded before it. */
+  access?: TurnAccess;
 }
 
 /** Common fields of activities that work inside a turn. */
@@ -172,6 +179,8 @@ export interface GenerateInput extends TurnRef {
   step: number;
   models: string[];
   extraSystemPrompt?: string;
+  /** The turn's access, as prepared: which tools are offered, which workspace. */
+  access?: TurnAccess;
   /**
    * The turn's first call prepares the turn itself (resolve the session, record the user
    * messages, announce the run; idempotent, as the call may be retried). `sessionId` is
@@ -238,6 +247,8 @@ export interface ToolInput extends TurnRef {
   args: Record<string, unknown>;
   /** A direct invocation (POST /tools/invoke): run the tool, record nothing in the transcript. */
   direct?: boolean;
+  /** The turn's access, as prepared (sandbox, workspace, session visibility). */
+  access?: TurnAccess;
 }
 
 /** Input of the toolInvoke workflow. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { fileToolError } from './file-io.js';
 import { runCommand, type CommandRun } from './run-command.js';
 import { processFiles } from './process-store.js';
+import { shellCommandLine, shellSandbox } from './shell-sandbox.js';
 import { defineTool, ToolError, type ToolContext, type ToolResult } from './tool.js';
 import { resolveWorkspacePath } from './workspace-path.js';
 
@@ -99,8 +100,10 @@ async function startBackground(
       'Background processes are not available where this tool runs; run the command without background.';
     throw new ToolError('UNAVAILABLE', message);
   }
+  const commandLine = shellCommandLine(command, cwd, context, shellSandbox(context));
   const record = await context.processes.start({
     command,
+    ...(commandLine !== command ? { commandLine } : {}),
     cwd,
     env: commandEnv(context),
     sessionKey: context.sessionKey,
@@ -134,18 +137,20 @@ export const bashTool = defineTool({
     hostBound: true,
   },
   async execute(input, context) {
+    shellSandbox(context); // no shell at all for a sandboxed session without its backend
     const cwd = await resolveCwd(context.workspaceDir, input.cwd);
     if (context.signal.aborted) {
       const text = '[Aborted before the command started.]';
       return { text, isError: true, details: { aborted: true } };
     }
     if (input.background) return startBackground(input.command, cwd, context);
+    const sandbox = shellSandbox(context);
     const run = await runCommand({
-      command: input.command,
+      command: shellCommandLine(input.command, cwd, context, sandbox),
       cwd,
       env: commandEnv(context),
       timeoutMs: input.timeoutSeconds * 1000,
-      outputHalfBytes: MAX_OUTPUT_BYTES / 2,
+      outputHalfBytes: sandbox ? (sandbox.limits.outputKb * 1024) / 2 : MAX_OUTPUT_BYTES / 2,
       signal: context.signal,
       heartbeat: (details) => context.heartbeat(details),
     });

@@ -43,6 +43,8 @@ export type ProcessStatus =
 /** How to start a background command. */
 export interface StartOptions {
   command: string;
+  /** What bash really runs, when it differs from `command` (the command in its sandbox). */
+  commandLine?: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
   sessionKey: string;
@@ -140,14 +142,15 @@ export function createProcessTable(options: { dir: string }): ProcessTable {
   return {
     dir,
     self,
-    async start({ command, cwd, env, sessionKey }) {
+    async start({ command, commandLine, cwd, env, sessionKey }) {
       const id = await createProcessDir(dir);
       const files = processFiles(dir, id);
       const log = await open(files.output, 'a');
       try {
         // Its own session and process group (detached), so kill reaches everything it starts
         // and it outlives this worker; output goes straight to the file, not through us.
-        const child = spawn('bash', ['-c', WRAPPER, 'clawdbot-process', command, files.exit], {
+        const run = commandLine ?? command;
+        const child = spawn('bash', ['-c', WRAPPER, 'clawdbot-process', run, files.exit], {
           cwd,
           env,
           detached: true,

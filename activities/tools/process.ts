@@ -10,6 +10,7 @@ import {
   type ProcessRecord,
 } from './process-store.js';
 import type { ProcessStatus, ProcessTable } from './process-table.js';
+import { sessionProcesses, shellSandbox } from './shell-sandbox.js';
 import { defineTool, ToolError, type ToolContext, type ToolResult } from './tool.js';
 
 /** Output returned by one poll; the rest waits for the next. */
@@ -319,13 +320,14 @@ export const processTool = defineTool({
     hostBound: true,
   },
   async execute({ request }, context): Promise<ToolResult> {
-    const table = context.processes;
-    if (table === undefined) {
+    if (context.processes === undefined) {
       throw new ToolError(
         'UNAVAILABLE',
         'Background processes are not available where this tool runs.',
       );
     }
+    shellSandbox(context); // a sandboxed session without its backend has no shell tools at all
+    const table = sessionProcesses(context.processes, context);
     switch (request.action) {
       case 'list':
         return list(table);

@@ -33,7 +33,7 @@ export const sessionsHistoryTool = defineTool({
   policy: { startToCloseTimeoutMs: 30_000, maximumAttempts: 3, idempotent: true },
   async execute(input, context) {
     const { store } = sessionServices(context);
-    const sessionKey = targetSessionKey(input.sessionKey);
+    const sessionKey = targetSessionKey(input.sessionKey, context);
     const entry = await store.get(sessionKey);
     if (!entry) return { text: `No session "${sessionKey}".`, isError: true };
     const messages = await store.readHistory(entry.sessionId, { limit: input.limit });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './tool.js';
-import { sessionServices } from './session-tools-shared.js';
+import { sessionServices, sessionVisible } from './session-tools-shared.js';
 
 /** sessions_list: the sessions this agent has, most recently active first. */
 export const sessionsListTool = defineTool({
@@ -19,12 +19,17 @@ export const sessionsListTool = defineTool({
   policy: { startToCloseTimeoutMs: 30_000, maximumAttempts: 3, idempotent: true },
   async execute(input, context) {
     const { store, agent } = sessionServices(context);
-    const sessions = await store.list({
-      limit: input.limit,
-      ...(input.activeMinutes ? { activeMinutes: input.activeMinutes } : {}),
-    });
+    const visible = (item: { sessionKey: string }) => sessionVisible(context, item.sessionKey);
+    const sessions = (
+      await store.list({
+        limit: input.limit,
+        ...(input.activeMinutes ? { activeMinutes: input.activeMinutes } : {}),
+      })
+    ).filter(visible);
     const subagents = new Map(
-      (await agent.listSubagents(context.sessionKey)).map((child) => [child.sessionKey, child]),
+      (await agent.listSubagents(context.sessionKey))
+        .filter(visible)
+        .map((child) => [child.sessionKey, child]),
     );
     if (sessions.length === 0 && subagents.size === 0) return { text: 'No sessions yet.' };
     const lines = sessions.map((session) => {

@@ -32,7 +32,7 @@ export const sessionsSendTool = defineTool({
   },
   async execute(input, context) {
     const { agent } = sessionServices(context);
-    const sessionKey = targetSessionKey(input.sessionKey);
+    const sessionKey = targetSessionKey(input.sessionKey, context);
     if (sessionKey === context.sessionKey) {
       throw new ToolError(
         'INVALID_ARGUMENTS',

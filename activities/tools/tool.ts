@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AgentService } from '../../core/agent/agent-service.js';
 import type { Config } from '../../core/config/schema.js';
+import type { TurnAccess } from '../../core/security/turn-access.js';
 import type { SessionStore } from '../../core/sessions/index.js';
 import type { MemoryService } from '../memory/service.js';
 import type { ProcessTable } from './process-table.js';
@@ -22,6 +23,11 @@ export interface ToolContext {
   sessions?: SessionServices;
   /** This worker's background processes (bash background=true, the process tool). */
   processes?: ProcessTable;
+  /**
+   * The turn's access: whether shell tools run sandboxed, which sessions the sessions_*
+   * tools reach. Absent for calls recorded before policies existed (the owner's, unsandboxed).
+   */
+  access?: TurnAccess;
   /** The host's eligible skills: folders read_file may read, env their commands get. */
   skills?: ToolSkills;
   /** Long-term memory of the workspace (memory_search, memory_get). */
@@ -111,6 +117,10 @@ export const toolErrorCodes = {
   SEARCH_NOT_CONFIGURED: 'web_search has no provider set up in tools.web.search.',
   SEARCH_FAILED: 'The search provider refused the request (bad API key, bad request).',
   UNAVAILABLE: 'The tool cannot run in this worker (a service it needs is not configured).',
+  SANDBOX_UNAVAILABLE:
+    'The session is sandboxed and the sandbox backend (bubblewrap) is missing: no shell at all.',
+  SESSION_NOT_VISIBLE:
+    'The session named is outside what tools.sessions.visibility lets this session reach.',
   INVALID_PATCH: 'apply_patch: the patch text is malformed; the message names the line.',
   PATCH_CONFLICT: 'apply_patch: a hunk does not match its file; nothing was written.',
   FILE_EXISTS: 'apply_patch: a file to add, or to move onto, already exists.',

@@ -190,6 +190,8 @@ export async function receiveInbound(
     ...content,
     receivedAt: Date.now(),
     delivery: target,
+    // Who wrote it: the turn's tool policy tells the owner from everyone else by this id.
+    senderId: inbound.senderId,
   });
   deps.onAccepted(runId, sessionKey, target);
   return { status: 'accepted', sessionKey, runId };

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ClawdbotError } from '../../core/errors.js';
+import { toolPolicyLayerSchema } from '../../core/security/tool-policy.js';
 import type { CommonAccountOptions } from '../types.js';
 
 /** The account id of the top-level `channels.<id>` section. */
@@ -42,10 +43,19 @@ export const commonAccountShape = {
         requireMention: z.boolean().optional(),
         enabled: z.boolean().optional(),
         allowFrom: z.array(platformIdSchema).optional(),
+        tools: toolPolicyLayerSchema.optional(),
+        toolsBySender: z.record(z.string(), toolPolicyLayerSchema).optional(),
       }),
     )
     .default({})
-    .describe('Per group or channel id (and "*" for all): requireMention, enabled, allowFrom'),
+    .describe(
+      'Per group or channel id (and "*" for all): requireMention, enabled, allowFrom, tools, toolsBySender',
+    ),
+  tools: toolPolicyLayerSchema.optional().describe('Tool policy layer for this channel'),
+  toolsBySender: z
+    .record(z.string(), toolPolicyLayerSchema)
+    .optional()
+    .describe('Tool policy layer per sender id, in direct messages'),
   replyToMode: z
     .enum(['off', 'first', 'all'])
     .default('first')

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { skillsConfigSchema } from './skills-schema.js';
 import { memorySchema } from './memory-schema.js';
+import { sandboxSchema, securitySchema, toolsPolicyShape } from '../security/config-schema.js';
+import { toolPolicyLayerSchema } from '../security/tool-policy.js';
 
 /** `provider/model`, e.g. `anthropic/claude-sonnet-4-5` or `openai/gpt-4.1`. */
 export const modelRefSchema = z
@@ -54,6 +56,7 @@ const agentSchema = z.strictObject({
   workspace: z.string().optional().describe('Agent workspace; default <stateDir>/workspace'),
   maxSteps: z.number().int().min(1).max(200).default(24),
   systemPrompt: z.string().optional(),
+  tools: toolPolicyLayerSchema.optional().describe("This agent's tool policy layer"),
 });
 
 const approvalsSchema = z.strictObject({
@@ -165,6 +168,7 @@ const webToolsSchema = z.strictObject({
 
 const toolsSchema = z.strictObject({
   web: webToolsSchema.default(webToolsSchema.parse({})),
+  ...toolsPolicyShape,
 });
 
 const storeSchema = z.strictObject({
@@ -190,6 +194,8 @@ export const configSchema = z.strictObject({
   tools: toolsSchema.default(toolsSchema.parse({})),
   skills: skillsConfigSchema.default(skillsConfigSchema.parse({})),
   memory: memorySchema.default(memorySchema.parse({})),
+  security: securitySchema.default(securitySchema.parse({})),
+  sandbox: sandboxSchema.default(sandboxSchema.parse({})),
   // Each channels.<id> is validated by its channel's own schema in channels/runtime (core
   // does not know the channels); here it only has to be an object.
   channels: z
