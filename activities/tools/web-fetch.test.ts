@@ -52,7 +52,9 @@ describe('web_fetch content', () => {
   });
 
   it('returns text as is, JSON pretty-printed, and decodes a declared charset', async () => {
-    expect((await fetchPage({ url: `${site.url}/plain` })).text).toMatch(/just some plain text$/);
+    expect((await fetchPage({ url: `${site.url}/plain` })).text).toMatch(
+      /just some plain text\n<\/untrusted-content>$/,
+    );
     expect((await fetchPage({ url: `${site.url}/data.json` })).text).toContain(
       '{\n  "a": 1,\n  "b": [\n    true,\n    null\n  ]\n}',
     );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configSchema } from '../../core/config/schema.js';
+import { wrapUntrusted } from '../../core/security/untrusted.js';
 import { guardedFetch, type FetchedResponse } from './guarded-fetch.js';
 import type { PageFormat } from './readable-html.js';
 import { defineTool, ToolError, type ToolContext } from './tool.js';
@@ -122,11 +123,16 @@ export const webFetchTool = defineTool({
     const header = [
       `URL: ${response.url.href}`,
       response.redirects.length > 0 && `(redirected from ${input.url})`,
-      page.title && `Title: ${page.title}`,
     ].filter(Boolean);
     const body = content.trim() === '' ? '(the page has no readable text)' : content;
+    // The page (its title too) is the web's, not the user's: labelled as data for the model.
+    const pageText = [page.title && `Title: ${page.title}`, body].filter(Boolean).join('\n\n');
     return {
-      text: [header.join('\n'), body, ...notes].join('\n\n'),
+      text: [
+        header.join('\n'),
+        wrapUntrusted(pageText, `web_fetch ${response.url.href}`),
+        ...notes,
+      ].join('\n\n'),
       details: {
         url: response.url.href,
         redirects: response.redirects,

@@ -49,8 +49,9 @@ describe('web_search with Brave', () => {
     expect(result.isError).toBeUndefined();
     expect(result.text).toBe(
       'Results for "tide pools" (Brave Search):\n\n' +
+        '<untrusted-content source="web_search Brave Search">\n' +
         '1. Tide pools & you\n   https://example.org/tide\n   All about tide pools.\n\n' +
-        '2. Second\n   https://example.org/2\n   More tide pools.',
+        '2. Second\n   https://example.org/2\n   More tide pools.\n</untrusted-content>',
     );
     expect(server.requests.at(-1)).toMatchObject({
       provider: 'brave',
@@ -96,8 +97,9 @@ describe('web_search with SearXNG', () => {
     );
     expect(result.text).toBe(
       'Results for "rock pools" (SearXNG):\n\n' +
+        '<untrusted-content source="web_search SearXNG">\n' +
         '1. Result 1 for rock pools\n   https://example.com/rock%20pools/1\n   Snippet 1 about rock pools.\n\n' +
-        '2. Result 2 for rock pools\n   https://example.com/rock%20pools/2\n   Snippet 2 about rock pools.',
+        '2. Result 2 for rock pools\n   https://example.com/rock%20pools/2\n   Snippet 2 about rock pools.\n</untrusted-content>',
     );
     expect(server.requests.at(-1)).toMatchObject({
       provider: 'searxng',

@@ -3,6 +3,7 @@
 // private-address guard: the model chooses only the query, never where the request goes.
 import { z } from 'zod';
 import type { Config } from '../../core/config/schema.js';
+import { wrapUntrusted } from '../../core/security/untrusted.js';
 import { defineTool, ToolError } from './tool.js';
 
 const BRAVE_BASE_URL = 'https://api.search.brave.com';
@@ -190,7 +191,8 @@ export const webSearchTool = defineTool({
         `${index + 1}. ${plain(result.title)}\n   ${result.url}${result.snippet ? `\n   ${plain(result.snippet)}` : ''}`,
     );
     return {
-      text: `Results for "${input.query}" (${provider.label}):\n\n${lines.join('\n\n')}`,
+      // Titles and snippets are written by whoever wrote the pages: data, not instructions.
+      text: `Results for "${input.query}" (${provider.label}):\n\n${wrapUntrusted(lines.join('\n\n'), `web_search ${provider.label}`)}`,
       details: {
         provider: settings.provider,
         count: shown.length,
