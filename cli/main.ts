@@ -11,6 +11,7 @@ import { runPairingList } from './commands/pairing-list.js';
 import { runForeground } from './commands/run.js';
 import { runSkillsInstall } from './commands/skills-install.js';
 import { runSkillsCheck, runSkillsInfo, runSkillsList } from './commands/skills-list.js';
+import { runSecurityAudit } from './commands/security-audit.js';
 import { installTemporalRuntime } from './runtime/temporal-runtime.js';
 
 /** The `clawdbot` command line; exported so tests and the compose check parse with the real parser. */
@@ -156,6 +157,17 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (query: string, flags: Parameters<typeof runMemorySearch>[1]) => {
       process.exitCode = await runMemorySearch(query, flags);
+    });
+  program
+    .command('security')
+    .description('what this set-up exposes')
+    .command('audit')
+    .description('list exposures (gateway, channels, shells, sandbox, file permissions) and fixes')
+    .option('--state-dir <dir>', 'state directory')
+    .option('--json', 'print JSON')
+    .option('--fix', 'apply the safe fixes (file permissions)')
+    .action((flags: Parameters<typeof runSecurityAudit>[0]) => {
+      process.exitCode = runSecurityAudit(flags);
     });
   return program;
 }

@@ -12,6 +12,8 @@ export interface HealthReport {
   gateway: ComponentHealth;
   worker: ComponentHealth;
   temporal: ComponentHealth;
+  /** `warnings` when `clawdbot security audit` has more than notes to report. */
+  security?: 'ok' | 'warnings';
   /** Channel accounts this process hosts (a failing one does not make `ok` false). */
   channels?: ChannelHealth[];
 }

@@ -1,6 +1,7 @@
 import { ClawdbotError } from '../../core/errors.js';
 import { PostgresSessionStore } from '../../core/sessions/index.js';
 import { isPortOpen } from '../../core/net.js';
+import { findBubblewrap, sandboxProblem } from '../../core/security/sandbox.js';
 import { commandContext, type RuntimeFlags } from '../context.js';
 import { findTemporalBinary, temporalVersion } from '../runtime/temporal-binary.js';
 import { isTemporalServer } from '../runtime/temporal-dev-server.js';
@@ -119,6 +120,17 @@ export async function runDoctor(flags: RuntimeFlags): Promise<number> {
     checks.push(await portCheck('Gateway port', config.gateway.bind, config.gateway.port, false));
     if (config.store.postgresUrl !== undefined)
       checks.push(await storeCheck(config.store.postgresUrl));
+    if (config.sandbox.mode !== 'off') {
+      const problem = sandboxProblem(config.sandbox);
+      checks.push({
+        name: 'Sandbox (bubblewrap)',
+        // Not a failure: without it sessions that are not the owner's have no shell at all.
+        ok: true,
+        warning: problem !== undefined,
+        detail: problem ?? `${findBubblewrap(config.sandbox.bubblewrapPath)}`,
+        fix: 'Install it (Debian/Ubuntu: sudo apt-get install bubblewrap), or set sandbox.bubblewrapPath.',
+      });
+    }
     for (const model of [config.agent.model, ...config.agent.fallbacks]) {
       const provider = model.split('/')[0] as 'anthropic' | 'openai';
       const settings = config.providers[provider];

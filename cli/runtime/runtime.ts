@@ -24,6 +24,9 @@ import type { ChannelPlugin } from '../../channels/types.js';
 import { buildGatewayApp } from '../../gateway/app.js';
 import { createWebhookRouteTable } from '../../gateway/http/channel-routes.js';
 import { assertSafeBind } from '../../gateway/ws/auth.js';
+import { tools as registeredTools } from '../../activities/tools/index.js';
+import { auditSecurity, securityStatus } from '../../core/security/audit.js';
+import { loosePermissions, octal } from '../../core/security/file-permissions.js';
 import { requireTemporalBinary } from './temporal-binary.js';
 import {
   ensureSearchAttributes,
@@ -199,6 +202,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // A bad channels.<id> field stops start-up with the field named, like any config error.
     if (options.gateway) resolveChannelAccounts(config, channelPlugins);
     mkdirSync(paths.stateDir, { recursive: true });
+    for (const loose of loosePermissions(paths)) {
+      logger.warn(
+        `${loose.path} holds secrets and is readable by other users (mode ${octal(loose.mode)}): ` +
+          `chmod ${octal(loose.expected)} it, or run \`clawdbot security audit --fix\``,
+      );
+    }
     let address = config.temporal.address;
     // Only `clawdbot gateway` embeds a server; a lone worker joins the one it is pointed at.
     if (address === undefined && options.gateway) {
@@ -280,12 +289,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         temporal.status === 'ok' &&
         workerHealth.status !== 'failed' &&
         workerHealth.status !== 'stopped';
+      const security = securityStatus(
+        auditSecurity({
+          config: liveConfig,
+          paths,
+          toolNames: registeredTools.map((tool) => tool.name),
+        }),
+      );
       return {
         ok,
         ts: Date.now(),
         gateway,
         worker: workerHealth,
         temporal,
+        security,
         ...(channels
           ? {
               channels: channels.status().map((account) => ({

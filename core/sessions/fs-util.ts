@@ -13,11 +13,12 @@ async function writeTemp(path: string, data: string, fsync: boolean): Promise<st
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   let file;
   try {
-    file = await open(temp, 'wx');
+    // Owner-only: these files hold conversations and credentials (pairing, allowFrom).
+    file = await open(temp, 'wx', 0o600);
   } catch (error) {
     if (!hasErrorCode(error, 'ENOENT')) throw error;
     await mkdir(dirname(path), { recursive: true });
-    file = await open(temp, 'wx');
+    file = await open(temp, 'wx', 0o600);
   }
   try {
     await file.writeFile(data);

@@ -50,7 +50,8 @@ export function spawnClawdbot(args: string[], env: NodeJS.ProcessEnv = cleanEnv(
 export function makeStateDir(config?: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'clawdbot-test-state-'));
   if (config !== undefined)
-    writeFileSync(join(dir, 'clawdbot.json'), JSON.stringify(config, null, 2));
+    // 0600 as ClawdBot writes it: a looser file makes start-up warn (it holds secrets).
+    writeFileSync(join(dir, 'clawdbot.json'), JSON.stringify(config, null, 2), { mode: 0o600 });
   return dir;
 }
 

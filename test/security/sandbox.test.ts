@@ -116,7 +116,7 @@ describe('sandboxed bash', () => {
     expect(memory).toContain('cannot allocate');
     expect(memory).not.toContain('allocated');
     expect(output).toContain('bytes of output omitted');
-    expect(output.length).toBeLessThan(6000);
+    expect(output!.length).toBeLessThan(6000);
   });
 
   it('without its backend there is no shell at all, and the model is told why', async () => {

@@ -167,4 +167,9 @@ describe('tool policy per sender', () => {
     expect(result).toMatchObject({ name: 'sessions_history', isError: true });
     expect(result!.text).toContain('out of reach from this session');
   });
+
+  it('/health reports security warnings while DMs and groups are open to anyone', async () => {
+    const health = (await (await fetch(`${harness.url}/health`)).json()) as { security: string };
+    expect(health.security).toBe('warnings');
+  });
 });
