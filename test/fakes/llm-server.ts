@@ -46,8 +46,14 @@ export interface RecordedRequest {
   body: unknown;
   model: string | undefined;
   stream: boolean;
-  /** The most recent text a user wrote (tool results skipped), used for matching and echo. */
+  /**
+   * The most recent text a user wrote (tool results skipped), used for matching and echo.
+   * A message ClawdBot wrapped as untrusted content counts by the text inside the wrapper
+   * (the wrapper is in `body`, and its source in `untrustedSource`).
+   */
   userText: string;
+  /** Set when the latest user text arrived wrapped as untrusted content: the wrapper's source. */
+  untrustedSource?: string;
   /** Tool results at the end of the conversation; empty unless the last turn was a tool result. */
   toolResults: string[];
 }
@@ -111,8 +117,17 @@ export type ParsedBody =
     };
 
 const TOOL_DIRECTIVE = /^TOOL\s+(\S+)\s*([\s\S]*)$/;
+/** A message wrapped as untrusted content (core/security/untrusted.ts). */
+const UNTRUSTED_ENVELOPE =
+  /^<untrusted-content source="([^"]*)">\n([\s\S]*)\n<\/untrusted-content>$/;
 /** `WAIT <ms> <rest>`: the first call (no tool results yet) answers after ms, as for `<rest>`. */
 const WAIT_DIRECTIVE = /^WAIT\s+(\d+)\s+([\s\S]*)$/;
+
+/** The text inside an untrusted-content wrapper, and the wrapper's source. */
+function unwrapUntrusted(text: string): { userText: string; untrustedSource?: string } {
+  const envelope = UNTRUSTED_ENVELOPE.exec(text);
+  return envelope ? { userText: envelope[2]!, untrustedSource: envelope[1]! } : { userText: text };
+}
 
 /** The delay a WAIT directive asks for (0 without one, or once tool results are in). */
 function waitDirectiveMs(request: RecordedRequest): number {
@@ -183,7 +198,7 @@ export async function startFakeLlmServer(
       body,
       model: ok?.model,
       stream: ok?.stream ?? false,
-      userText: ok?.userText ?? '',
+      ...unwrapUntrusted(ok?.userText ?? ''),
       toolResults: ok?.toolResults ?? [],
     };
     requests.push(request);
