@@ -16,6 +16,8 @@ export interface ChannelDeliverInput {
   target: DeliveryTarget;
   /** The reply as the model wrote it (Markdown, possibly with `MEDIA:` lines). */
   text: string;
+  /** A sandboxed stranger's session: `MEDIA:` files come from its sandbox workspace only. */
+  workspaceId?: string;
 }
 
 /** What `channel.deliver` reports: pieces sent now, and those a previous attempt had sent. */
@@ -77,6 +79,7 @@ export async function deliverReply(options: {
   status: TurnResult['status'];
   text: string;
   errorMessage?: string;
+  workspaceId?: string;
 }): Promise<void> {
   const target = deliveryTargetOf(options.messages);
   const text = replyTextOf(options.status, options.text, options.errorMessage);
@@ -100,6 +103,7 @@ export async function deliverReply(options: {
       runId: options.runId,
       target,
       text,
+      ...(options.workspaceId !== undefined ? { workspaceId: options.workspaceId } : {}),
     });
   } catch (error) {
     const cause = error instanceof ActivityFailure ? error.cause : error;

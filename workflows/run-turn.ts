@@ -203,6 +203,8 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
     ...(input.host !== undefined ? { host: input.host } : {}),
   };
 
+  // The access decided when the turn was prepared (kept for the reply's delivery).
+  let access: PreparedTurn['access'];
   try {
     if (!host.prepareInFirstCall) {
       prepared = await bookkeeping['turn.prepare'](prepareInput);
@@ -241,6 +243,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
         ref = { sessionKey, sessionId: prepared.sessionId, runId, turnId };
       }
       const turnRef: TurnRef = ref!;
+      access = prepared.access;
       last = reply.message;
       usage = addUsage(usage, reply.message.usage);
       if (reply.toolCalls.length === 0) {
@@ -361,6 +364,9 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
     status,
     text: finished.text,
     ...(errorMessage !== undefined ? { errorMessage } : {}),
+    ...(access?.sandbox?.workspaceId !== undefined
+      ? { workspaceId: access.sandbox.workspaceId }
+      : {}),
   });
   const result: TurnResult = {
     runId,

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 /**
  * The `channel.deliver` activity: one finished reply → the platform, chunk by chunk, each
  * chunk sent at most once across retries. A chunk counts as sent once its `delivery` entry
@@ -52,6 +53,13 @@ export interface DeliverActivityDeps {
   takeDraft?(runId: string): Promise<string | undefined>;
   /** Where `MEDIA:` files may come from (the workspace) and which private hosts URLs may name. */
   media: MediaSourceOptions;
+}
+
+/** Where a reply's files may come from: the session's sandbox workspace when it has one. */
+function mediaOptions(media: MediaSourceOptions, workspaceId: string | undefined) {
+  if (workspaceId === undefined) return media;
+  const sandboxes = media.sandboxesDir ?? join(dirname(media.workspaceDir), 'sandboxes');
+  return { ...media, workspaceDir: join(sandboxes, workspaceId) };
 }
 
 /** One piece of a reply, in send order: text chunks first, then media. */
@@ -207,7 +215,7 @@ async function sendPiece(
   if (piece.kind === 'media') {
     return handle.sendMedia({
       target,
-      source: await safeMediaSource(piece.source, deps.media),
+      source: await safeMediaSource(piece.source, mediaOptions(deps.media, input.workspaceId)),
       kind: piece.media,
       deliveryId,
       ...reply,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 /**
  * The channel manager, hosted by the gateway process: starts every configured and
  * enabled channel account in parallel (never holding up the gateway), restarts one that
@@ -181,6 +182,7 @@ export function createChannelManager(options: ChannelManagerOptions): ChannelMan
         takeDraft: (runId) => tracker.takeDraft(runId),
         media: {
           workspaceDir: options.workspaceDir,
+          sandboxesDir: join(options.stateDir, 'sandboxes'),
           allowHosts: config.tools.web.fetch.allowHosts,
         },
       }),

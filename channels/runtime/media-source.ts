@@ -16,6 +16,11 @@ export interface MediaSourceOptions {
   workspaceDir: string;
   /** Private or loopback hosts a URL may name anyway (config tools.web.fetch.allowHosts). */
   allowHosts: readonly string[];
+  /**
+   * `<stateDir>/sandboxes`: a reply of a sandboxed stranger's session may send files of its
+   * own sandbox workspace only, never the owner's workspace.
+   */
+  sandboxesDir?: string;
 }
 
 /**

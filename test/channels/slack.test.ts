@@ -60,7 +60,12 @@ beforeAll(async () => {
   harness = await startChannelGateway({
     temporalAddress: inject('temporalAddress'),
     llm,
-    config: { agent: { id: agentId }, session: { dmScope: 'per-channel-peer' } },
+    config: {
+      agent: { id: agentId },
+      session: { dmScope: 'per-channel-peer' },
+      // Frank is the owner: a reply to anyone else may send files of its sandbox workspace only.
+      security: { owners: ['slack:U1FRANK'] },
+    },
     channels: {
       slack: {
         botToken: slack.identity.botToken,

@@ -41,7 +41,12 @@ beforeAll(async () => {
   harness = await startChannelGateway({
     temporalAddress: inject('temporalAddress'),
     llm,
-    config: { agent: { id: agentId }, session: { dmScope: 'per-channel-peer' } },
+    config: {
+      agent: { id: agentId },
+      session: { dmScope: 'per-channel-peer' },
+      // Gina is the owner: a reply to anyone else may send files of its sandbox workspace only.
+      security: { owners: ['telegram:7007'] },
+    },
     channels: {
       telegram: {
         apiRoot: fake.apiRoot,
