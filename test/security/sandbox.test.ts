@@ -101,7 +101,8 @@ describe('sandboxed bash', () => {
         kind: 'tool_calls',
         calls: [
           bash('call_cpu', 'while :; do :; done'),
-          bash('call_mem', 'printf -v x "%*s" 400000000 ""; echo "allocated ${#x}"'),
+          // dd allocates its whole block at once: over the limit, it fails at the start.
+          bash('call_mem', 'dd if=/dev/zero of=/dev/null bs=400M count=1 && echo allocated'),
           bash('call_out', 'yes | head -c 100000'),
         ],
       },
@@ -113,7 +114,7 @@ describe('sandboxed bash', () => {
     const [cpu, memory, output] = toolResults(await harness.transcript(sessionKey));
     // RLIMIT_CPU: SIGXCPU at the soft limit, SIGKILL at the hard one (bwrap reports 128+n).
     expect(cpu).toMatch(/\[Exit code (137|152)\]$/);
-    expect(memory).toContain('cannot allocate');
+    expect(memory).toContain('memory exhausted');
     expect(memory).not.toContain('allocated');
     expect(output).toContain('bytes of output omitted');
     expect(output!.length).toBeLessThan(6000);
