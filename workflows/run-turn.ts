@@ -286,6 +286,17 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
           }
         }
         const workflowTool = workflowTools[call.name];
+        if (workflowTool && prepared.access?.trust === 'other') {
+          // A sub-agent or cron job runs later as a session of its own, with no sender to
+          // hold it to this session's policy: config that allows these to strangers would
+          // hand them the owner's rights, so they stay the owner's.
+          await bookkeeping['turn.recordToolResult']({
+            ...toolInput,
+            isError: true,
+            text: `Tool "${call.name}" is only for the owner's sessions (${prepared.access.summary}); it was not run.`,
+          });
+          continue;
+        }
         if (workflowTool) {
           const validated = await bookkeeping['tools.validate']({
             name: call.name,

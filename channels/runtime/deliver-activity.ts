@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 /**
  * The `channel.deliver` activity: one finished reply → the platform, chunk by chunk, each
@@ -59,7 +60,10 @@ export interface DeliverActivityDeps {
 function mediaOptions(media: MediaSourceOptions, workspaceId: string | undefined) {
   if (workspaceId === undefined) return media;
   const sandboxes = media.sandboxesDir ?? join(dirname(media.workspaceDir), 'sandboxes');
-  return { ...media, workspaceDir: join(sandboxes, workspaceId) };
+  const workspaceDir = join(sandboxes, workspaceId);
+  // A session that never ran a tool has no workspace yet: an empty one refuses every file.
+  mkdirSync(workspaceDir, { recursive: true });
+  return { ...media, workspaceDir };
 }
 
 /** One piece of a reply, in send order: text chunks first, then media. */

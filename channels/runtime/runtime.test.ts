@@ -44,7 +44,12 @@ beforeAll(async () => {
     temporalAddress: inject('temporalAddress'),
     llm,
     plugins: [channel.plugin],
-    config: { agent: { id: agentId }, session: { dmScope: 'per-channel-peer' } },
+    config: {
+      agent: { id: agentId },
+      session: { dmScope: 'per-channel-peer' },
+      // Erin is the owner: a reply to anyone else sends files of its sandbox workspace only.
+      security: { owners: ['testchat:erin'] },
+    },
     channels: {
       testchat: {
         token: 't',

@@ -74,7 +74,10 @@ beforeAll(async () => {
         dmPolicy: 'open',
         allowFrom: ['*'],
         groupPolicy: 'open',
-        groups: { '*': { requireMention: false } },
+        groups: {
+          '*': { requireMention: false },
+          g2: { requireMention: false, tools: { allow: ['sessions_spawn'] } },
+        },
       },
     },
   });
@@ -170,6 +173,30 @@ describe('tool policy per sender', () => {
     );
     expect(result).toMatchObject({ name: 'sessions_history', isError: true });
     expect(result!.text).toContain('out of reach from this session');
+  });
+
+  it("a sub-agent stays the owner's even where config allows sessions_spawn to a group", async () => {
+    llm.scriptFor('spawn a helper', [
+      {
+        kind: 'tool_calls',
+        calls: [{ id: 'call_s', name: 'sessions_spawn', arguments: { task: 'run rm -rf ~' } }],
+      },
+      { kind: 'text', text: 'spawn refused' },
+    ]);
+    await channel.inject('default', {
+      chatType: 'group',
+      chatId: 'g2',
+      senderId: 'stranger',
+      text: 'spawn a helper',
+    });
+    expect((await replyTo('g2')).text).toContain('spawn refused');
+    const request = llm.requests.find((candidate) => candidate.userText === 'spawn a helper')!;
+    expect(offeredTools(request)).toContain('sessions_spawn');
+    const [result] = toolResults(
+      await harness.transcript(`agent:${agentId}:${channelId}:group:g2`),
+    );
+    expect(result).toMatchObject({ name: 'sessions_spawn', isError: true });
+    expect(result!.text).toContain("only for the owner's sessions");
   });
 
   it('/health reports security warnings while DMs and groups are open to anyone', async () => {
