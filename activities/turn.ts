@@ -13,7 +13,9 @@ import type {
   TurnRef,
 } from '../workflows/types.js';
 import { hostTaskQueue, type Placement } from '../core/cluster/placement.js';
+import type { Config } from '../core/config/schema.js';
 import { publishPart } from './publish.js';
+import { resetIfDue } from './session-reset.js';
 import { tools } from './tools/index.js';
 
 /** What the turn bookkeeping activities need. */
@@ -21,6 +23,8 @@ export interface TurnActivityDeps {
   store: SessionStore;
   bus: EventBus;
   placement: Placement;
+  /** The current config (reset policies). */
+  config?: () => Config;
 }
 
 function userMessage(message: InboundMessage): UserMessage {
@@ -107,7 +111,7 @@ export function toolPolicies(
 }
 
 /** The turn's bookkeeping activities: start, steer, unknown-tool errors, finish. */
-export function createTurnActivities({ store, bus, placement }: TurnActivityDeps) {
+export function createTurnActivities({ store, bus, placement, config }: TurnActivityDeps) {
   /**
    * The session's id and tools. A shared store places host-bound tools on the owning
    * host; a new session is owned by the host that creates it (or the one asked for).
@@ -139,6 +143,7 @@ export function createTurnActivities({ store, bus, placement }: TurnActivityDeps
 
     /** Resolve the session, record the user message(s), announce the run. */
     async 'turn.prepare'(input: PrepareInput): Promise<PreparedTurn> {
+      if (config) await resetIfDue(store, config(), input);
       const prepared = await resolve(input.sessionKey, {
         channel: input.messages[0]?.channel ?? 'unknown',
         host: input.host,
@@ -267,6 +272,8 @@ export function createTurnActivities({ store, bus, placement }: TurnActivityDeps
           input: input.usage.input,
           output: input.usage.output,
           total: input.usage.totalTokens,
+          cacheRead: input.usage.cacheRead,
+          cacheWrite: input.usage.cacheWrite,
         },
       });
       const text = final

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { skillsConfigSchema } from './skills-schema.js';
 import { memorySchema } from './memory-schema.js';
+import { compactionSchema, contextTokensSchema, sessionResetFields } from './context-schema.js';
 
 /** `provider/model`, e.g. `anthropic/claude-sonnet-4-5` or `openai/gpt-4.1`. */
 export const modelRefSchema = z
@@ -54,6 +55,8 @@ const agentSchema = z.strictObject({
   workspace: z.string().optional().describe('Agent workspace; default <stateDir>/workspace'),
   maxSteps: z.number().int().min(1).max(200).default(24),
   systemPrompt: z.string().optional(),
+  contextTokens: contextTokensSchema,
+  compaction: compactionSchema.default(compactionSchema.parse({})),
 });
 
 const approvalsSchema = z.strictObject({
@@ -93,6 +96,7 @@ const sessionSchema = z.strictObject({
       'Which session a channel direct message goes to: the main session (shared with ' +
         'WebChat), one per sender, one per channel and sender, or one per account and sender',
     ),
+  ...sessionResetFields,
 });
 
 const workerSchema = z.strictObject({
