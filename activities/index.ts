@@ -18,8 +18,11 @@ import type { ToolInput, ToolOutput } from '../workflows/types.js';
 import { createSkillCatalog } from '../core/skills/catalog.js';
 import { createLiveConfig } from '../core/skills/live-config.js';
 import { bundledSkillsDir } from '../core/skills/loader.js';
+import { createCompactionActivities } from './compaction-activity.js';
+import { ContextPlanner } from './context-planner.js';
 import { createCronActivities } from './cron.js';
 import { createLlmActivity } from './llm-activity.js';
+import { createPromptParts } from './prompt-parts.js';
 import { createMemoryActivities } from './memory-activities.js';
 import { createMemoryService, type MemoryService } from './memory/service.js';
 import { createSessionActivities } from './sessions.js';
@@ -38,6 +41,8 @@ export interface ActivityDeps {
   client?: Client;
   /** The workspace's long-term memory (default: one opened on <stateDir>/memory). */
   memory?: MemoryService;
+  /** The config as hot reload keeps it; activities that honour edits read it per call. */
+  liveConfig?: () => Config;
 }
 
 /** All activities, bound to their dependencies (the worker registers this object). */
@@ -59,7 +64,8 @@ export function createActivities(unredacted: ActivityDeps) {
       })
     : undefined;
   const placement = placementOf(deps.config);
-  const turn = createTurnActivities({ ...deps, placement });
+  const config = deps.liveConfig ?? (() => deps.config);
+  const turn = createTurnActivities({ ...deps, config, placement });
   // This host's skills, checked against its PATH, environment and (live) config.
   const skills = createSkillCatalog({
     config: createLiveConfig(deps.paths.configFile, deps.config),
@@ -76,6 +82,10 @@ export function createActivities(unredacted: ActivityDeps) {
       storeDir: deps.paths.memoryDir,
       log: (line) => deps.logger.info(line),
     });
+  // One calibrated estimator per process, shared by the LLM call and the compaction that
+  // sizes its history.
+  const planner = new ContextPlanner(config);
+  const prompt = createPromptParts({ config, workspaceDir: deps.paths.workspaceDir, skills });
   return {
     ...createSessionActivities({ agent }),
     ...createCronActivities({ agent }),
@@ -89,7 +99,11 @@ export function createActivities(unredacted: ActivityDeps) {
       skills,
       hostId: placement.hostId,
       sandboxesDir: join(deps.paths.stateDir, 'sandboxes'),
+      liveConfig: config,
+      planner,
+      prompt,
     }),
+    ...createCompactionActivities({ ...deps, config, planner, prompt }),
     ...(Object.fromEntries(
       Object.entries(
         createToolActivities({

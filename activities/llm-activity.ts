@@ -13,12 +13,16 @@ import type {
 import { securityPrompt } from '../core/security/prompt.js';
 import { turnWorkspace } from '../core/security/turn-access.js';
 import type { SkillCatalog, SkillsSnapshot } from '../core/skills/catalog.js';
-import { buildSystemPrompt, contextWindow } from './context.js';
+import { parseChatCommand } from '../core/context/chat-commands.js';
+import { messageText, zeroUsage } from '../core/messages.js';
+import type { TranscriptEntry } from '../core/sessions/index.js';
+import type { ContextPlanner } from './context-planner.js';
+import { requestChars } from './context-planner.js';
 import { generate } from './llm/generate.js';
-import { LlmAbortError, LlmError } from './llm/errors.js';
+import { LlmAbortError, LlmError, overflowInputTokens } from './llm/errors.js';
+import type { LlmResponse } from './llm/stream.js';
+import type { PromptParts } from './prompt-parts.js';
 import { publishPart } from './publish.js';
-import { tools } from './tools/index.js';
-import { toolJsonSchema } from './tools/tool.js';
 
 /** What the LLM activity needs. */
 export interface LlmActivityDeps {
@@ -34,13 +38,35 @@ export interface LlmActivityDeps {
   sandboxesDir: string;
   /** Resolve the session, record the user messages, announce the run (idempotent). */
   prepare: (input: PrepareInput) => Promise<PreparedTurn>;
+  /** The config as edits leave it (providers' keys and URLs apply from the next call). */
+  liveConfig: () => Config;
+  /** Token budgets and history selection, shared with the compaction activity. */
+  planner: ContextPlanner;
+  /** System prompt and tool definitions. */
+  prompt: PromptParts;
 }
 
 /** Turns whose skills are remembered (once per turn; a turn's steps reuse its list). */
 const turnsRemembered = 256;
 
-/** How many transcript entries the model sees. */
-const windowEntries = 400;
+/**
+ * How many transcript entries are read at most. Not what the model sees (the token budget
+ * decides that): a bound on the read, so a session that never compacted (every turn fits)
+ * is not read whole. Compaction keeps the live part far below it.
+ */
+export const historyReadLimit = 4000;
+
+/** Calls repeated after the provider found the request too long (the estimate recalibrated). */
+const overflowRetries = 2;
+
+/** The text of the user message that started a run, if it is in the entries. */
+export function runUserText(
+  entries: readonly TranscriptEntry[],
+  runId: string,
+): string | undefined {
+  const entry = entries.find((candidate) => candidate.id === transcriptEntryId.user(runId));
+  return entry?.type === 'message' ? messageText(entry.message) : undefined;
+}
 
 function toolCalls(message: AssistantMessage): ToolCallBlock[] {
   return message.content.filter((block): block is ToolCallBlock => block.type === 'toolCall');
@@ -48,11 +74,7 @@ function toolCalls(message: AssistantMessage): ToolCallBlock[] {
 
 /** The streaming LLM call of one step, as a Temporal activity. */
 export function createLlmActivity(deps: LlmActivityDeps) {
-  const toolSpecs = tools.map((tool) => ({
-    name: tool.name,
-    description: tool.description,
-    inputSchema: toolJsonSchema(tool),
-  }));
+  const { toolSpecs } = deps.prompt;
   // Eligibility is computed once per turn: later steps see the list the turn started with.
   const perTurn = new Map<string, SkillsSnapshot>();
   const turnSkills = (runId: string, command: string | undefined): SkillsSnapshot => {
@@ -84,7 +106,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
       });
       const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
       const entryId = transcriptEntryId.assistant(input.runId, input.step);
-      const entries = await deps.store.readEntries(input.sessionId, { limit: windowEntries });
+      const entries = await deps.store.readEntries(input.sessionId, { limit: historyReadLimit });
       // Recorded by an attempt whose worker died before reporting: reuse it, do not ask the model twice.
       const recorded = entries.find((entry) => entry.id === entryId);
       if (recorded?.type === 'message' && recorded.message.role === 'assistant') {
@@ -94,6 +116,35 @@ export function createLlmActivity(deps: LlmActivityDeps) {
           message: recorded.message,
         });
         return withPrepared({ message: recorded.message, toolCalls: toolCalls(recorded.message) });
+      }
+
+      const command =
+        input.step === 1 ? parseChatCommand(runUserText(entries, input.runId) ?? '') : undefined;
+      if (command?.name === 'compact' && !input.compacted) {
+        return withPrepared({ compaction: 'forced' });
+      }
+      if ((command?.name === 'new' || command?.name === 'reset') && command.rest === '') {
+        // turn.prepare started the new session; there is nothing to ask the model.
+        const message: AssistantMessage = {
+          role: 'assistant',
+          content: [
+            {
+              type: 'text',
+              text: 'Started a new session. The previous conversation is kept in its transcript.',
+            },
+          ],
+          api: 'anthropic-messages',
+          provider: 'clawdbot',
+          model: 'session-reset',
+          usage: zeroUsage(),
+          stopReason: 'stop',
+          timestamp: Date.now(),
+        };
+        await deps.store.append(session, [
+          { type: 'message', id: entryId, runId: input.runId, message },
+        ]);
+        publishPart(deps.bus, input, { type: 'message-final', step: input.step, message });
+        return withPrepared({ message, toolCalls: [] });
       }
 
       const attempt = context.info.attempt;
@@ -114,47 +165,89 @@ export function createLlmActivity(deps: LlmActivityDeps) {
       // history recorded before policies existed).
       const access = prepared?.access ?? input.access;
       const allowed = (name: string) => !access || access.allowed.includes(name);
+      const turnToolSpecs = toolSpecs.filter((spec) => allowed(spec.name));
       const extra = [securityPrompt(access), input.extraSystemPrompt].filter(Boolean).join('\n\n');
-      const system = buildSystemPrompt({
-        workspaceDir: turnWorkspace(access, deps),
-        tools: tools.filter((tool) => allowed(tool.name)),
-        skills,
-        ...(deps.config.agent.systemPrompt !== undefined
-          ? { basePrompt: deps.config.agent.systemPrompt }
-          : {}),
+      const system = deps.prompt.system({
         extra,
+        skills,
+        workspaceDir: turnWorkspace(access, deps),
+        allowed,
       });
+      const budget = deps.planner.budget(input.models, system, turnToolSpecs);
+      let planned = deps.planner.plan(entries, budget);
+      if (planned.needsCompaction && !input.compacted) {
+        return withPrepared({ compaction: 'needed' });
+      }
       let text = '';
       // Heartbeat on a timer, not only per chunk: a model may think for a long time before
       // its first token, and the heartbeat is how Temporal tells a live worker from a dead one.
       const beat = setInterval(() => context.heartbeat(), 2000);
       try {
-        const response = await generate({
-          models: input.models,
-          system,
-          messages: contextWindow(entries),
-          tools: toolSpecs.filter((spec) => allowed(spec.name)),
-          maxTokens: 8192,
-          signal: context.cancellationSignal,
-          providers: deps.config.providers,
-          // A stream silent for 5 minutes is stalled; retrying beats waiting out the 10-minute timeout.
-          idleTimeoutMs: 5 * 60_000,
-          onChunk: () => context.heartbeat(),
-          onTextDelta: (delta) => {
-            if (context.cancellationSignal.aborted) return; // the turn is over for its clients
-            text += delta;
-            publishPart(deps.bus, input, { type: 'text-delta', step: input.step, delta, text });
-          },
-          onRestart: (reason) => {
-            text = '';
-            publishPart(deps.bus, input, {
-              type: 'stream-retry',
-              step: input.step,
-              attempt,
-              reason,
-            });
-          },
-        });
+        const call = (messages: typeof planned.messages) =>
+          generate({
+            models: input.models,
+            system,
+            messages,
+            // The compaction summary in front changes only at the next compaction.
+            stableMessages: planned.view.compaction ? 1 : 0,
+            tools: turnToolSpecs,
+            maxTokens: budget.replyTokens,
+            signal: context.cancellationSignal,
+            providers: deps.liveConfig().providers,
+            // A stream silent for 5 minutes is stalled; retrying beats waiting out the 10-minute timeout.
+            idleTimeoutMs: 5 * 60_000,
+            onChunk: () => context.heartbeat(),
+            onTextDelta: (delta) => {
+              if (context.cancellationSignal.aborted) return; // the turn is over for its clients
+              text += delta;
+              publishPart(deps.bus, input, { type: 'text-delta', step: input.step, delta, text });
+            },
+            onRestart: (reason) => {
+              text = '';
+              publishPart(deps.bus, input, {
+                type: 'stream-retry',
+                step: input.step,
+                attempt,
+                reason,
+              });
+            },
+          });
+        let response: LlmResponse | undefined;
+        for (let retry = 0; !response; retry++) {
+          const request = { system, tools: turnToolSpecs, messages: planned.messages };
+          try {
+            response = await call(planned.messages);
+            const { usage } = response;
+            if (`${response.provider}/${response.model}` === budget.model) {
+              deps.planner.calibrate(
+                budget.model,
+                request,
+                usage.input + usage.cacheRead + usage.cacheWrite,
+              );
+            }
+          } catch (error) {
+            if (
+              !(error instanceof LlmError) ||
+              error.code !== 'LLM_CONTEXT_OVERFLOW' ||
+              retry >= overflowRetries
+            )
+              throw error;
+            // Our estimate was short: learn the provider's count (or assume a third more)
+            // and fit again, rather than failing the turn.
+            const chars = requestChars(request);
+            const counted = overflowInputTokens(error.message);
+            const estimated = Math.ceil(chars / deps.planner.estimator.charsPerToken(budget.model));
+            deps.planner.estimator.calibrate(
+              budget.model,
+              chars,
+              counted !== undefined && counted > estimated ? counted : Math.ceil(estimated * 1.33),
+            );
+            planned = deps.planner.plan(
+              entries,
+              deps.planner.budget(input.models, system, turnToolSpecs),
+            );
+          }
+        }
         const message: AssistantMessage = { role: 'assistant', ...response, timestamp: Date.now() };
         await deps.store.append(session, [
           { type: 'message', id: entryId, runId: input.runId, message },

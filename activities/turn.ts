@@ -23,11 +23,13 @@ import {
 } from '../core/security/turn-access.js';
 import { wrapUntrusted } from '../core/security/untrusted.js';
 import { publishPart } from './publish.js';
+import { resetIfDue } from './session-reset.js';
 import { tools } from './tools/index.js';
 
 /** What the turn bookkeeping activities need. */
 export interface TurnActivityDeps {
-  config: Config;
+  /** The config in force now (hot reload): tool policy, sandbox, reset policies. */
+  config: () => Config;
   store: SessionStore;
   bus: EventBus;
   placement: Placement;
@@ -143,15 +145,15 @@ export function toolPolicies(
 }
 
 /** The turn's bookkeeping activities: start, steer, unknown-tool errors, finish. */
-export function createTurnActivities({ config, store, bus, placement }: TurnActivityDeps) {
+export function createTurnActivities({ config: current, store, bus, placement }: TurnActivityDeps) {
   /** The turn's access from its messages' senders and the config in force now. */
   const accessOf = (sessionKey: string, messages: InboundMessage[]): TurnAccess =>
     decideTurnAccess({
-      config,
+      config: current(),
       sessionKey,
       subjects: messages.map(messageSubject),
       toolNames: tools.map((tool) => tool.name),
-      sandboxProblem: () => sandboxProblem(config.sandbox),
+      sandboxProblem: () => sandboxProblem(current().sandbox),
     });
   const onlyAllowed = (
     policies: Record<string, ToolActivityPolicy>,
@@ -192,6 +194,7 @@ export function createTurnActivities({ config, store, bus, placement }: TurnActi
 
     /** Resolve the session, record the user message(s), announce the run. */
     async 'turn.prepare'(input: PrepareInput): Promise<PreparedTurn> {
+      await resetIfDue(store, current(), input);
       const prepared = await resolve(input.sessionKey, {
         channel: input.messages[0]?.channel ?? 'unknown',
         host: input.host,
@@ -199,7 +202,7 @@ export function createTurnActivities({ config, store, bus, placement }: TurnActi
       });
       await store.append(
         { sessionId: prepared.sessionId, sessionKey: input.sessionKey },
-        userEntries(input.runId, input.messages, true, config),
+        userEntries(input.runId, input.messages, true, current()),
       );
       publishPart(bus, input, { type: 'run-start', startedAt: Date.now() });
       return prepared;
@@ -211,7 +214,7 @@ export function createTurnActivities({ config, store, bus, placement }: TurnActi
     ): Promise<void> {
       await store.append(
         { sessionId: input.sessionId, sessionKey: input.sessionKey },
-        userEntries(input.runId, input.messages, false, config),
+        userEntries(input.runId, input.messages, false, current()),
       );
     },
 
@@ -321,6 +324,8 @@ export function createTurnActivities({ config, store, bus, placement }: TurnActi
           input: input.usage.input,
           output: input.usage.output,
           total: input.usage.totalTokens,
+          cacheRead: input.usage.cacheRead,
+          cacheWrite: input.usage.cacheWrite,
         },
       });
       const text = final

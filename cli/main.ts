@@ -3,6 +3,7 @@ import { ClawdbotError } from '../core/errors.js';
 import type { LogLevel } from '../core/logger.js';
 import { clawdbotVersion } from '../core/version.js';
 import { runChannelsList } from './commands/channels-list.js';
+import { runSessionsList } from './commands/sessions-list.js';
 import { runChannelsStatus } from './commands/channels-status.js';
 import { runDoctor } from './commands/doctor.js';
 import { runMemoryIndex, runMemorySearch, runMemoryStatus } from './commands/memory.js';
@@ -75,6 +76,16 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (flags: Parameters<typeof runChannelsStatus>[0]) => {
       process.exitCode = await runChannelsStatus(flags);
+    });
+
+  program
+    .command('sessions')
+    .description("sessions, newest first, with the latest turn's token counts")
+    .option('--state-dir <dir>', 'state directory')
+    .option('--limit <n>', 'most sessions to list (default 50)')
+    .option('--json', 'print JSON')
+    .action(async (flags: Parameters<typeof runSessionsList>[0]) => {
+      process.exitCode = await runSessionsList(flags);
     });
 
   const pairing = program.command('pairing').description('direct-message pairing requests');

@@ -3,6 +3,7 @@ import {
   ActivityFailure,
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   workflowInfo,
@@ -19,8 +20,11 @@ import { workflowTools } from './workflow-tools.js';
 import type {
   ApprovalRules,
   GenerateInput,
+  CompactInput,
+  CompactResult,
   GenerateResult,
   InboundMessage,
+  StepReply,
   PreparedTurn,
   TurnInput,
   TurnRef,
@@ -70,6 +74,31 @@ async function hostSkills(prepared: PreparedTurn, command: string | undefined) {
   } catch (error) {
     if (isCancellation(error)) throw error;
     return { skills: [] } satisfies SkillsSnapshot;
+  }
+}
+
+// Summarising is one LLM call or a few: retried once, then the turn falls back to
+// truncation rather than waiting on a model that cannot summarise this history.
+const compaction = proxyActivities<Activities>({
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '30s',
+  retry: {
+    initialInterval: '1s',
+    maximumAttempts: 2,
+    nonRetryableErrorTypes: ['CompactionFailed'],
+  },
+});
+
+/**
+ * Compact the session's history (its own activity, so it shows in the Temporal UI);
+ * after two failed attempts, drop the older part with a marker: the turn goes on either way.
+ */
+async function compactHistory(input: CompactInput): Promise<CompactResult> {
+  try {
+    return await compaction['context.compact'](input);
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    return bookkeeping['context.truncate'](input);
   }
 }
 
@@ -223,7 +252,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
         break;
       }
       step++;
-      const reply = await generate({
+      const generated: GenerateResult = await generate({
         ...(ref ?? { sessionKey, sessionId: '', runId, turnId }),
         step,
         models: settings.models,
@@ -238,12 +267,45 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
           : { prepare: { ...prepareInput, messages: [...input.messages, ...steered.splice(0)] } }),
       });
       if (!prepared) {
-        if (!reply.prepared) throw new Error('the first LLM call did not prepare the turn');
-        prepared = reply.prepared;
+        if (!generated.prepared) throw new Error('the first LLM call did not prepare the turn');
+        prepared = generated.prepared;
         ref = { sessionKey, sessionId: prepared.sessionId, runId, turnId };
       }
       const turnRef: TurnRef = ref!;
       access = prepared.access;
+      let reply: StepReply;
+      // Only activities of this version ask for compaction, so histories without the
+      // marker never reach here; the marker keeps the new commands visible to replays.
+      if ('compaction' in generated && patched('context-compaction')) {
+        const compacted = await compactHistory({
+          ...turnRef,
+          step,
+          models: settings.models,
+          force: generated.compaction === 'forced',
+        });
+        if (compacted.reply) {
+          // /compact: the compaction's report is the turn's answer.
+          last = compacted.reply;
+          break;
+        }
+        const again = await generate({
+          ...turnRef,
+          step,
+          models: settings.models,
+          ...(extraSystemPrompt ? { extraSystemPrompt } : {}),
+          ...(skillCommand !== undefined ? { skillCommand } : {}),
+          ...(skills ? { skills } : {}),
+          ...(prepared.host !== undefined ? { host: prepared.host } : {}),
+          ...(prepared.access ? { access: prepared.access } : {}),
+          compacted: true,
+        });
+        if ('compaction' in again) throw new Error('the LLM call asked to compact twice');
+        reply = again;
+      } else if ('compaction' in generated) {
+        throw new Error('the LLM call asked to compact in a workflow without compaction');
+      } else {
+        reply = generated;
+      }
       last = reply.message;
       usage = addUsage(usage, reply.message.usage);
       if (reply.toolCalls.length === 0) {

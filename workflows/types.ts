@@ -196,10 +196,15 @@ export interface GenerateInput extends TurnRef {
   skillCommand?: string;
   /** The session's owning host, when the turn was prepared before this call (a cluster). */
   host?: string;
+  /** The history was just compacted for this step: fit it as it is, do not ask again. */
+  compacted?: boolean;
 }
 
 /** The LLM activity's result: the final message of this step (never the deltas). */
-export interface GenerateResult {
+export type GenerateResult = StepReply | CompactionRequest;
+
+/** The model answered this step. */
+export interface StepReply {
   message: AssistantMessage;
   toolCalls: ToolCallBlock[];
   /** Set when the input asked to prepare the turn. */
@@ -219,6 +224,33 @@ export interface SkillsDeferred {
   deferred: 'skills';
   /** The turn as this call prepared it (absent when the call did not prepare it). */
   prepared?: PreparedTurn;
+}
+
+/**
+ * The model was not asked: the history must be compacted first (`needed`), or the user
+ * asked for it with /compact (`forced`). The workflow runs the compaction activity, then
+ * calls again with `compacted` set.
+ */
+export interface CompactionRequest {
+  compaction: 'needed' | 'forced';
+  prepared?: PreparedTurn;
+  /** As in StepReply: the skills of the session's host, for the next call. */
+  skills?: SkillsSnapshot;
+}
+
+/** Input of the compaction activity. */
+export interface CompactInput extends TurnRef {
+  step: number;
+  models: string[];
+  /** /compact: summarise whatever is older than the kept turns, and answer the user. */
+  force: boolean;
+}
+
+/** What a compaction did; `reply` answers a /compact and ends the turn. */
+export interface CompactResult {
+  mode: 'summary' | 'truncation' | 'none';
+  messagesCompacted: number;
+  reply?: AssistantMessage;
 }
 
 /** How a turn run by a session ended: the session run's memo, read by agent.wait. */

@@ -129,8 +129,41 @@ describe('request bodies', () => {
       },
       {
         role: 'user',
-        content: [{ type: 'tool_result', tool_use_id: 'functions_ls_0', content: '(no output)' }],
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: 'functions_ls_0',
+            content: '(no output)',
+            cache_control: { type: 'ephemeral' },
+          },
+        ],
       },
+    ]);
+  });
+
+  it('marks the Anthropic stable prefix for caching: tools, system, summary, newest message', () => {
+    const tool = { name: 't', description: 'd', inputSchema: { type: 'object' } };
+    const body = toAnthropicRequest({
+      ...input,
+      system: 'S',
+      tools: [tool, { ...tool, name: 'u' }],
+      messages: [
+        user('summary'),
+        user('kept'),
+        assistant({ type: 'text', text: 'ok' }),
+        user('new'),
+      ],
+      stableMessages: 1,
+    });
+    const ephemeral = { type: 'ephemeral' };
+    expect(body.system).toEqual([{ type: 'text', text: 'S', cache_control: ephemeral }]);
+    expect(body.tools?.map((entry) => 'cache_control' in entry)).toEqual([false, true]);
+    expect(body.messages[0]?.content).toEqual([
+      { type: 'text', text: 'summary', cache_control: ephemeral },
+      { type: 'text', text: 'kept' },
+    ]);
+    expect(body.messages.at(-1)?.content).toEqual([
+      { type: 'text', text: 'new', cache_control: ephemeral },
     ]);
   });
 });

@@ -27,6 +27,11 @@ export interface Conversation {
   system: string;
   messages: Message[];
   tools: ToolSpec[];
+  /**
+   * How many leading messages change only at a compaction (its summary): with the system
+   * prompt and tools they are the stable prefix that Anthropic requests mark for caching.
+   */
+  stableMessages?: number;
 }
 
 /** Provider-independent request: a conversation plus the model and the output cap. */
@@ -82,12 +87,24 @@ export function repairToolPairing(messages: Message[]): Message[] {
   return repaired;
 }
 
-/** The Messages API body for a conversation (the caller adds `stream`). */
+/** A prompt-cache breakpoint: everything up to and including the marked block is cached. */
+const ephemeral = { type: 'ephemeral' as const };
+
+/**
+ * The Messages API body for a conversation (the caller adds `stream`). It carries up to
+ * four cache breakpoints, the API's maximum: after the tools, after the system prompt,
+ * after the stable messages (a compaction's summary) and on the newest message, so the
+ * next call of the session reads all of this request from the cache.
+ */
 export function toAnthropicRequest(input: RequestInput): Anthropic.MessageCreateParamsNonStreaming {
   const messages: { role: 'user' | 'assistant'; content: Anthropic.ContentBlockParam[] }[] = [];
-  for (const message of repairToolPairing(input.messages)) {
+  const repaired = repairToolPairing(input.messages);
+  let stableEnd: Anthropic.ContentBlockParam | undefined;
+  // Repair keeps the leading summary (a non-empty user message) first, so indexes hold.
+  for (const [index, message] of repaired.entries()) {
     const role = message.role === 'assistant' ? 'assistant' : 'user';
     const content = toAnthropicBlocks(message);
+    if (index < (input.stableMessages ?? 0)) stableEnd = content.at(-1);
     const last = messages.at(-1);
     // The API wants all results of one assistant turn in a single user message. Merging every
     // run of user turns does that and keeps tool_result blocks first, as they must be, since
@@ -95,20 +112,26 @@ export function toAnthropicRequest(input: RequestInput): Anthropic.MessageCreate
     if (last?.role === role && role === 'user') last.content.push(...content);
     else messages.push({ role, content });
   }
+  const newest = messages.at(-1)?.content.at(-1);
+  for (const block of [stableEnd, newest]) {
+    if (block && block.type !== 'thinking' && block.type !== 'redacted_thinking') {
+      block.cache_control = ephemeral;
+    }
+  }
+  const tools = input.tools.map((tool, index): Anthropic.Tool => ({
+    name: tool.name,
+    description: tool.description,
+    input_schema: { ...tool.inputSchema, type: 'object' as const },
+    ...(index === input.tools.length - 1 ? { cache_control: ephemeral } : {}),
+  }));
   return {
     model: input.model,
     max_tokens: input.maxTokens,
     messages,
-    ...(input.system ? { system: input.system } : {}),
-    ...(input.tools.length > 0
-      ? {
-          tools: input.tools.map((tool) => ({
-            name: tool.name,
-            description: tool.description,
-            input_schema: { ...tool.inputSchema, type: 'object' as const },
-          })),
-        }
+    ...(input.system
+      ? { system: [{ type: 'text' as const, text: input.system, cache_control: ephemeral }] }
       : {}),
+    ...(tools.length > 0 ? { tools } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ export const llmErrorCodes = {
   LLM_FORBIDDEN: 'The API key may not use this model or endpoint (403).',
   LLM_MODEL_NOT_FOUND: 'The provider does not know the model (404).',
   LLM_BAD_REQUEST: 'The provider rejected the request itself (400, 422, other 4xx).',
+  LLM_CONTEXT_OVERFLOW: 'The request was longer than the model context window (400).',
   LLM_RATE_LIMITED: 'Too many requests (429); retry after retryAfterMs.',
   LLM_OVERLOADED: 'The provider is overloaded (529, overloaded_error).',
   LLM_UNAVAILABLE: 'The provider failed or asked for a retry (5xx, 408, 409, an error event).',
@@ -144,7 +145,35 @@ export function classifyLlmError(error: unknown, context: LlmCallContext): LlmEr
       `Model "${model}" was not found by ${name} (404): check agent.model / the model name${baseUrlHint}. ${name} said: ${said}`,
     );
   }
+  if (isContextOverflow(api.body, said)) {
+    return fatal('LLM_CONTEXT_OVERFLOW', `${name} found the request too long (${status}): ${said}`);
+  }
   return fatal('LLM_BAD_REQUEST', `${name} rejected the request (${status}): ${said}`);
+}
+
+/** Anthropic says "prompt is too long"; OpenAI sends code context_length_exceeded. */
+function isContextOverflow(body: unknown, said: string): boolean {
+  const inner = record(record(body)?.error) ?? record(body);
+  if (inner?.code === 'context_length_exceeded') return true;
+  return /prompt is too long|maximum context length|context.length.exceeded/i.test(said);
+}
+
+/**
+ * The input tokens a provider counted in its overflow message, if it said: Anthropic's
+ * "prompt is too long: N tokens > M maximum", OpenAI's "your messages resulted in N
+ * tokens" or "you requested N tokens (X in the messages, Y in the completion)".
+ */
+export function overflowInputTokens(message: string): number | undefined {
+  const patterns = [
+    /too long:\s*(\d+)\s*tokens/i,
+    /\((\d+) in the messages/i,
+    /resulted in (\d+) tokens/i,
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(message);
+    if (match) return Number(match[1]);
+  }
+  return undefined;
 }
 
 /**

@@ -87,12 +87,14 @@ describe('wire shape of a conversation with tool calls and results', () => {
       model: 'claude-test',
       max_tokens: 100,
       stream: true,
-      system: 'Be brief.',
+      // Cache breakpoints: after the tools, the system prompt and the newest message.
+      system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
       tools: [
         {
           name: 'get_weather',
           description: 'Weather for a city',
           input_schema: weather.inputSchema,
+          cache_control: { type: 'ephemeral' },
         },
       ],
       messages: [
@@ -118,7 +120,13 @@ describe('wire shape of a conversation with tool calls and results', () => {
           role: 'user',
           content: [
             { type: 'tool_result', tool_use_id: 'call_a', content: 'rain' },
-            { type: 'tool_result', tool_use_id: 'call_b', content: 'no such city', is_error: true },
+            {
+              type: 'tool_result',
+              tool_use_id: 'call_b',
+              content: 'no such city',
+              is_error: true,
+              cache_control: { type: 'ephemeral' },
+            },
           ],
         },
       ],

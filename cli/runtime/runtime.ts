@@ -36,6 +36,7 @@ import {
 import { startMemoryIndexing } from './memory-indexing.js';
 import type { MemoryWatch } from '../../activities/memory/watcher.js';
 import { startWorker, type RunningWorker } from './worker.js';
+import { watchConfigFile, type ConfigWatcher } from '../../core/config/watch.js';
 
 /** What to run in this process. */
 export interface RuntimeOptions {
@@ -161,8 +162,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const localBus = createLocalBus();
   let memoryWatch: MemoryWatch | undefined;
 
+  let configWatcher: ConfigWatcher | undefined;
   const stop = async () => {
     memoryWatch?.close();
+    configWatcher?.close();
     if (channels) {
       await channels.stop().catch((error: Error) => logger.warn(`channels stop: ${error.message}`));
       logger.info('channels stopped');
@@ -252,6 +255,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           store,
           bus: workerBus(),
           client: new Client({ connection, namespace: config.temporal.namespace }),
+          liveConfig: () => liveConfig,
         }),
         logger: logger.child('worker'),
       });
@@ -375,6 +379,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       mkdirSync(paths.workspaceDir, { recursive: true });
       channels.start();
     }
+    // Edits to clawdbot.json apply from the next turn: the agent service and the
+    // activities read liveConfig per turn and per call.
+    configWatcher = watchConfigFile({
+      file: paths.configFile,
+      logger: logger.child('config'),
+      current: () => liveConfig,
+      onChange: (next) => {
+        liveConfig = next;
+      },
+    });
     if (!store.shared && config.temporal.address !== undefined) {
       // Best effort, off the start-up path: other workers may still be connecting.
       const check = setTimeout(() => {

@@ -3,6 +3,7 @@ import { skillsConfigSchema } from './skills-schema.js';
 import { memorySchema } from './memory-schema.js';
 import { sandboxSchema, securitySchema, toolsPolicyShape } from '../security/config-schema.js';
 import { toolPolicyLayerSchema } from '../security/tool-policy.js';
+import { compactionSchema, contextTokensSchema, sessionResetFields } from './context-schema.js';
 
 /** `provider/model`, e.g. `anthropic/claude-sonnet-4-5` or `openai/gpt-4.1`. */
 export const modelRefSchema = z
@@ -57,6 +58,8 @@ const agentSchema = z.strictObject({
   maxSteps: z.number().int().min(1).max(200).default(24),
   systemPrompt: z.string().optional(),
   tools: toolPolicyLayerSchema.optional().describe("This agent's tool policy layer"),
+  contextTokens: contextTokensSchema,
+  compaction: compactionSchema.default(compactionSchema.parse({})),
 });
 
 const approvalsSchema = z.strictObject({
@@ -96,6 +99,7 @@ const sessionSchema = z.strictObject({
       'Which session a channel direct message goes to: the main session (shared with ' +
         'WebChat), one per sender, one per channel and sender, or one per account and sender',
     ),
+  ...sessionResetFields,
 });
 
 const workerSchema = z.strictObject({

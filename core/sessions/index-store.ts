@@ -25,6 +25,9 @@ export const sessionIndexEntrySchema = z.object({
   inputTokens: z.number(),
   outputTokens: z.number(),
   totalTokens: z.number(),
+  /** Input tokens of the latest turn read from (and written to) the provider's prompt cache. */
+  cacheReadTokens: z.number().optional(),
+  cacheWriteTokens: z.number().optional(),
   messageCount: z.number().optional(),
   channel: z.string().optional(),
   label: z.string().optional(),
@@ -48,7 +51,13 @@ export interface SessionTouch extends Omit<SessionInit, 'host'> {
   /** Apply only if the key still maps to this session id. */
   sessionId?: string;
   /** Usage of the latest run (OpenClaw semantics: totalTokens ≈ current context size). */
-  tokens?: { input: number; output: number; total?: number };
+  tokens?: {
+    input: number;
+    output: number;
+    total?: number;
+    cacheRead?: number;
+    cacheWrite?: number;
+  };
   messageCount?: number;
 }
 
@@ -252,6 +261,8 @@ export function touchedEntry(
     next.inputTokens = input;
     next.outputTokens = output;
     next.totalTokens = total ?? input + output;
+    if (update.tokens.cacheRead !== undefined) next.cacheReadTokens = update.tokens.cacheRead;
+    if (update.tokens.cacheWrite !== undefined) next.cacheWriteTokens = update.tokens.cacheWrite;
   }
   if (update.messageCount !== undefined) next.messageCount = update.messageCount;
   if (update.channel !== undefined) next.channel = update.channel;

@@ -259,7 +259,7 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   readEntries(sessionId: string, options: { limit: number }): Promise<TranscriptEntry[]> {
-    return this.readLast(sessionId, options.limit, ['message', 'abort', 'error']);
+    return this.readLast(sessionId, options.limit, ['message', 'abort', 'error', 'compaction']);
   }
 
   async *entries(sessionId: string): AsyncGenerator<TranscriptEntry> {

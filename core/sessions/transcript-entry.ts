@@ -66,15 +66,34 @@ export interface DeliveryEntry {
   error?: string;
 }
 
+/**
+ * The conversation before `firstKeptEntryId` no longer fits the model's context: later
+ * turns send `summary` in its place (mode `summary`), or only a note that it was dropped
+ * (mode `truncation`, when summarising failed). The messages themselves stay above it.
+ */
+export interface CompactionEntry {
+  type: 'compaction';
+  id: string;
+  ts: number;
+  runId: string;
+  mode: 'summary' | 'truncation';
+  summary: string;
+  /** The oldest message entry sent verbatim after the summary; none when everything was summarised. */
+  firstKeptEntryId?: string;
+  /** How many messages the summary replaces, and their estimated tokens. */
+  messagesCompacted: number;
+  tokensBefore: number;
+}
+
 /** Any transcript line. */
 export type TranscriptEntry =
-  SessionHeaderEntry | MessageEntry | AbortEntry | ErrorEntry | DeliveryEntry;
+  SessionHeaderEntry | MessageEntry | AbortEntry | ErrorEntry | DeliveryEntry | CompactionEntry;
 
 type WithOptionalTs<T> = T extends { ts: number } ? Omit<T, 'ts'> & { ts?: number } : never;
 
 /** What a caller appends: any entry but the header (written by the store); `ts` defaults to now. */
 export type NewTranscriptEntry = WithOptionalTs<
-  MessageEntry | AbortEntry | ErrorEntry | DeliveryEntry
+  MessageEntry | AbortEntry | ErrorEntry | DeliveryEntry | CompactionEntry
 >;
 
 // Loose objects keep fields we do not know (OpenClaw imports carry usage.cost and the
@@ -104,6 +123,16 @@ const entrySchema = z.discriminatedUnion('type', [
     chatId: z.string(),
     index: z.number().int().min(0),
     status: z.enum(['sent', 'failed']),
+  }),
+  z.looseObject({
+    type: z.literal('compaction'),
+    ...base,
+    runId: z.string(),
+    mode: z.enum(['summary', 'truncation']),
+    summary: z.string(),
+    firstKeptEntryId: z.string().optional(),
+    messagesCompacted: z.number().int().min(0),
+    tokensBefore: z.number().min(0),
   }),
 ]);
 
@@ -155,6 +184,8 @@ export const transcriptEntryId = {
   abort: (runId: string): string => `${runId}:abort`,
   /** The error marker of the run. */
   error: (runId: string): string => `${runId}:error`,
+  /** The compaction written before step `step` of the run. */
+  compaction: (runId: string, step: number): string => `${runId}:step-${step}:compaction`,
   /** Piece `index` of the run's reply, delivered to a channel. */
   delivery: (runId: string, index: number): string => `delivery:${runId}:${index}`,
 };

@@ -22,6 +22,7 @@ import { modelsListMethod } from './models-list.js';
 import { pairingApproveMethod } from './pairing-approve.js';
 import { pairingListMethod } from './pairing-list.js';
 import { sendMethod } from './send.js';
+import { sessionsCompactMethod } from './sessions-compact.js';
 import { sessionsDeleteMethod } from './sessions-delete.js';
 import { sessionsListMethod } from './sessions-list.js';
 import { sessionsPatchMethod } from './sessions-patch.js';
@@ -41,6 +42,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   sessionsListMethod,
   sessionsPatchMethod,
   sessionsResetMethod,
+  sessionsCompactMethod,
   sessionsDeleteMethod,
   chatSendMethod,
   chatHistoryMethod,

@@ -18,6 +18,9 @@ function row(entry: SessionIndexEntry) {
     inputTokens: entry.inputTokens,
     outputTokens: entry.outputTokens,
     totalTokens: entry.totalTokens,
+    // ClawdBot extension: the latest turn's prompt-cache reads and writes.
+    ...(entry.cacheReadTokens === undefined ? {} : { cacheReadTokens: entry.cacheReadTokens }),
+    ...(entry.cacheWriteTokens === undefined ? {} : { cacheWriteTokens: entry.cacheWriteTokens }),
     ...(entry.label === undefined ? {} : { label: entry.label, displayName: entry.label }),
     ...(entry.channel === undefined ? {} : { channel: entry.channel }),
     ...(entry.messageCount === undefined ? {} : { messageCount: entry.messageCount }),

@@ -60,9 +60,31 @@ export function parseRequest(body: unknown): ParsedBody {
     model: request.model,
     stream: request.stream === true,
     includeUsage: false,
+    ...(typeof request.max_tokens === 'number' ? { maxTokens: request.max_tokens } : {}),
     userText,
     toolResults,
   };
+}
+
+/**
+ * The 400 the API answers a request too long for the model's window with: the prompt
+ * alone, or the prompt plus max_tokens.
+ */
+export function contextOverflow(
+  inputTokens: number,
+  maxTokens: number | undefined,
+  window: number,
+): unknown {
+  if (inputTokens > window) {
+    return errorBody(400, `prompt is too long: ${inputTokens} tokens > ${window} maximum`);
+  }
+  if (maxTokens !== undefined && inputTokens + maxTokens > window) {
+    return errorBody(
+      400,
+      `input length and \`max_tokens\` exceed context limit: ${inputTokens} + ${maxTokens} > ${window}, decrease input length or \`max_tokens\` and try again`,
+    );
+  }
+  return undefined;
 }
 
 /** Non-streaming response body. */
@@ -140,10 +162,11 @@ function messageShell(reply: Reply, id: string) {
 
 function usage(reply: Reply, outputTokens: number) {
   return {
-    input_tokens: reply.inputTokens,
+    // Anthropic's input_tokens leave out what was read from or written to the cache.
+    input_tokens: reply.cache?.input ?? reply.inputTokens,
     output_tokens: outputTokens,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: reply.cache?.cacheWrite ?? 0,
+    cache_read_input_tokens: reply.cache?.cacheRead ?? 0,
   };
 }
 

@@ -376,3 +376,45 @@ describe('validation', () => {
     expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error' } });
   });
 });
+
+describe('context window', () => {
+  let small: FakeLlmServer;
+  beforeAll(async () => {
+    small = await startFakeLlmServer({ contextWindow: 1_000 });
+  });
+  afterAll(() => small.close());
+
+  it('rejects an over-long Anthropic request the way the API does', async () => {
+    const client = new Anthropic({ apiKey: 'key', baseURL: small.anthropicBaseUrl, maxRetries: 0 });
+    const error: unknown = await client.messages
+      .create({ ...ask('x'.repeat(8_000)), max_tokens: 10 })
+      .catch((caught: unknown) => caught);
+    assert(error instanceof Anthropic.BadRequestError);
+    expect(error.status).toBe(400);
+    expect(error.error).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error' },
+    });
+    expect(error.message).toMatch(/prompt is too long: \d+ tokens > 1000 maximum/);
+    // A request that fits is answered.
+    const ok = await client.messages.create({ ...ask('short'), max_tokens: 10 });
+    expect(ok.content[0]).toMatchObject({ type: 'text' });
+  });
+
+  it('rejects an OpenAI request whose messages and completion exceed the window', async () => {
+    const client = new OpenAI({ apiKey: 'key', baseURL: small.openaiBaseUrl, maxRetries: 0 });
+    const error: unknown = await client.chat.completions
+      .create({
+        model: gpt,
+        max_tokens: 900,
+        messages: [{ role: 'user', content: 'y'.repeat(800) }],
+      })
+      .catch((caught: unknown) => caught);
+    assert(error instanceof OpenAI.BadRequestError);
+    expect(error.code).toBe('context_length_exceeded');
+    expect(error.type).toBe('invalid_request_error');
+    expect(error.message).toMatch(
+      /maximum context length is 1000 tokens\. However, you requested \d+ tokens \(\d+ in the messages, 900 in the completion\)/,
+    );
+  });
+});

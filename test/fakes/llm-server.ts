@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as anthropic from './anthropic-wire.js';
 import * as openai from './openai-wire.js';
+import { FakePromptCache, type CacheUsage } from './prompt-cache.js';
 
 /** One scripted answer; `afterChunks` counts content deltas (text or tool-argument pieces). */
 export type ScriptStep =
@@ -56,6 +57,12 @@ export interface RecordedRequest {
   untrustedSource?: string;
   /** Tool results at the end of the conversation; empty unless the last turn was a tool result. */
   toolResults: string[];
+  /** Input tokens as the fake counts them (body characters / charsPerToken). */
+  inputTokens: number;
+  /** The fake refused the request as longer than its context window. */
+  overflowed: boolean;
+  /** How the input tokens were billed, when the prompt cache is simulated. */
+  cache?: CacheUsage;
 }
 
 /** Per-server knobs; everything is permissive and instant by default. */
@@ -70,6 +77,19 @@ export interface FakeLlmServerOptions {
   latencyMs?: number;
   /** Delay before every streamed content delta. */
   chunkDelayMs?: number;
+  /**
+   * The model's context window in tokens: a longer request is rejected with the provider's
+   * own 400 (Anthropic "prompt is too long", OpenAI context_length_exceeded). Unlimited
+   * when omitted.
+   */
+  contextWindow?: number;
+  /** How many request-body characters the fake counts as one token (default 4). */
+  charsPerToken?: number;
+  /**
+   * Simulate the providers' prompt caches (Anthropic breakpoints, OpenAI automatic prefix
+   * caching) and report cache reads and writes in usage. Off by default.
+   */
+  promptCache?: boolean;
 }
 
 /** A running fake; pass `anthropicBaseUrl` / `openaiBaseUrl` to the SDKs' `baseURL`. */
@@ -96,6 +116,8 @@ export interface Reply {
   toolCalls: { id: string; name: string; argumentChunks: string[] }[];
   inputTokens: number;
   outputTokens: number;
+  /** Set when the prompt cache is simulated: how `inputTokens` split. */
+  cache?: CacheUsage;
 }
 
 /** A rendered streaming answer; the content deltas are the cut points for stall and drop. */
@@ -114,6 +136,8 @@ export type ParsedBody =
       includeUsage: boolean;
       userText: string;
       toolResults: string[];
+      /** The request's output cap (max_tokens / max_completion_tokens), if it set one. */
+      maxTokens?: number;
     };
 
 const TOOL_DIRECTIVE = /^TOOL\s+(\S+)\s*([\s\S]*)$/;
@@ -165,6 +189,9 @@ export async function startFakeLlmServer(
   const matchQueues = new Map<string, ScriptStep[]>();
   const requests: RecordedRequest[] = [];
   const closing = new AbortController();
+  const promptCache = options.promptCache
+    ? new FakePromptCache(options.charsPerToken ?? 4)
+    : undefined;
   let nextId = 0;
   const newId = () => String(++nextId).padStart(4, '0');
 
@@ -200,6 +227,8 @@ export async function startFakeLlmServer(
       stream: ok?.stream ?? false,
       ...unwrapUntrusted(ok?.userText ?? ''),
       toolResults: ok?.toolResults ?? [],
+      inputTokens: Math.ceil(raw.length / (options.charsPerToken ?? 4)),
+      overflowed: false,
     };
     requests.push(request);
     const fail = (status: number, message: string, headers: Record<string, string> = {}) =>
@@ -230,13 +259,25 @@ export async function startFakeLlmServer(
     if (options.models && !options.models.includes(ok.model))
       return fail(404, `model: ${ok.model}`);
 
+    const { inputTokens } = request;
+    if (options.contextWindow !== undefined) {
+      const overflow = wire.contextOverflow(inputTokens, ok.maxTokens, options.contextWindow);
+      if (overflow) {
+        request.overflowed = true;
+        return sendJson(res, 400, overflow, wire.headers(newId()));
+      }
+    }
     const step = nextStep(request);
     if (step.kind === 'error') {
       const retryAfter: Record<string, string> =
         step.retryAfter === undefined ? {} : { 'retry-after': String(step.retryAfter) };
       return fail(step.status, step.message ?? `scripted ${step.status}`, retryAfter);
     }
-    const reply = toReply(step, request, raw.length, newId);
+    const reply = toReply(step, request, inputTokens, newId);
+    if (promptCache) {
+      reply.cache = promptCache[provider](body, inputTokens);
+      request.cache = reply.cache;
+    }
     const signal = AbortSignal.any([closing.signal, responseGone(res)]);
     if (await pause(options.latencyMs, signal)) return;
     if (await pause(waitDirectiveMs(request) || undefined, signal)) return;
@@ -300,7 +341,7 @@ export async function startFakeLlmServer(
 function toReply(
   step: Exclude<ScriptStep, { kind: 'error' }>,
   request: RecordedRequest,
-  requestChars: number,
+  inputTokens: number,
   newId: () => string,
 ): Reply {
   const fallback = () => {
@@ -330,7 +371,7 @@ function toReply(
           ? splitEvenly(text, step.chunks)
           : splitWords(text),
     toolCalls,
-    inputTokens: Math.ceil(requestChars / 4),
+    inputTokens,
     outputTokens: Math.max(1, Math.ceil(outputChars / 4)),
   };
 }

@@ -47,12 +47,36 @@ export function parseRequest(body: unknown): ParsedBody {
       .filter((message) => message.role === 'user')
       .map((message) => textOf(message.content))
       .findLast((text) => text !== '') ?? '';
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   return {
     model: request.model,
     stream: request.stream === true,
+    ...(typeof maxTokens === 'number' ? { maxTokens } : {}),
     includeUsage: asRecord(request.stream_options).include_usage === true,
     userText,
     toolResults: trailingTools,
+  };
+}
+
+/** The 400 the API answers a request longer than the model's window with (messages plus completion). */
+export function contextOverflow(
+  inputTokens: number,
+  maxTokens: number | undefined,
+  window: number,
+): unknown {
+  const requested = inputTokens + (maxTokens ?? 0);
+  if (requested <= window) return undefined;
+  const message =
+    maxTokens === undefined
+      ? `This model's maximum context length is ${window} tokens. However, your messages resulted in ${inputTokens} tokens. Please reduce the length of the messages.`
+      : `This model's maximum context length is ${window} tokens. However, you requested ${requested} tokens (${inputTokens} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`;
+  return {
+    error: {
+      message,
+      type: 'invalid_request_error',
+      param: 'messages',
+      code: 'context_length_exceeded',
+    },
   };
 }
 
@@ -124,6 +148,7 @@ function usage(reply: Reply) {
     prompt_tokens: reply.inputTokens,
     completion_tokens: reply.outputTokens,
     total_tokens: reply.inputTokens + reply.outputTokens,
+    ...(reply.cache ? { prompt_tokens_details: { cached_tokens: reply.cache.cacheRead } } : {}),
   };
 }
 
