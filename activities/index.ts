@@ -89,7 +89,7 @@ export function createActivities(unredacted: ActivityDeps) {
   return {
     ...createSessionActivities({ agent }),
     ...createCronActivities({ agent }),
-    ...createMemoryActivities({ memory }),
+    ...createMemoryActivities({ memory, config }),
     ...turn,
     ...createSkillActivities({ skills }),
     ...createLlmActivity({

@@ -2,20 +2,29 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { IndexProgress, IndexReport } from './memory/indexer.js';
 import { MemoryError } from './memory/errors.js';
 import type { MemoryService } from './memory/service.js';
+import type { Config } from '../core/config/schema.js';
+import { isOwner, type MessageSubject } from '../core/security/turn-access.js';
 
 /** What the memory activities need. */
 export interface MemoryActivityDeps {
   memory?: MemoryService;
+  /** The config in force now: who the owner is. */
+  config: () => Config;
 }
 
 /** Input of memory.recall: the user's message of a turn. */
 export interface RecallInput {
   query: string;
   maxResults: number;
+  /**
+   * Who sent the turn's messages (channel messages only). The memory is the owner's: a
+   * turn with any message from someone else recalls nothing, as its tools cannot search it.
+   */
+  subjects?: MessageSubject[];
 }
 
 /** memory.index (the indexer) and memory.recall (auto-recall before a turn's first LLM call). */
-export function createMemoryActivities({ memory }: MemoryActivityDeps) {
+export function createMemoryActivities({ memory, config }: MemoryActivityDeps) {
   return {
     /**
      * Bring the index up to date, heartbeating progress. A retry after the worker died
@@ -48,6 +57,7 @@ export function createMemoryActivities({ memory }: MemoryActivityDeps) {
     /** The top memories for a message, as a system prompt section (empty when none). */
     async 'memory.recall'(input: RecallInput): Promise<string> {
       if (!memory?.config.enabled || input.query.trim() === '') return '';
+      if ((input.subjects ?? []).some((subject) => !isOwner(config(), subject))) return '';
       const results = await memory.search(input.query, { maxResults: input.maxResults });
       if (results.length === 0) return '';
       return [

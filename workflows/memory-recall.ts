@@ -27,7 +27,21 @@ export async function recallMemories(
     retry: { initialInterval: '500ms', maximumAttempts: 2 },
   });
   try {
-    return await recall({ query, maxResults: options.maxResults });
+    // Channel messages name their sender: the activity recalls nothing for a stranger's turn.
+    const subjects = messages.flatMap((message) =>
+      message.delivery
+        ? [
+            {
+              channel: message.delivery.channel,
+              accountId: message.delivery.accountId,
+              chatType: message.delivery.chatType,
+              chatId: message.delivery.chatId,
+              ...(message.senderId !== undefined ? { senderId: message.senderId } : {}),
+            },
+          ]
+        : [],
+    );
+    return await recall({ query, maxResults: options.maxResults, subjects });
   } catch {
     return '';
   }

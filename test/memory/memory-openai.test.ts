@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../core/config/schema.js';
 import { createMemoryService, type MemoryService } from '../../activities/memory/service.js';
 import { openMemoryStore } from '../../activities/memory/store.js';
+import { createMemoryActivities } from '../../activities/memory-activities.js';
 import {
   startFakeEmbeddingsServer,
   type FakeEmbeddingsServer,
@@ -70,6 +71,39 @@ describe('memory with the openai provider (fake /v1/embeddings, real LanceDB)', 
     const [rare] = await service.search('zyxquartz');
     expect(rare).toMatchObject({ path: 'MEMORY.md', startLine: 6, endLine: 7 });
     expect(rare!.foundBy).toContain('text');
+  });
+
+  it("auto-recall gives the owner's turn its memories and a stranger's turn none", async () => {
+    const config = configSchema.parse({
+      ...configFor(fake, 'fake-embed-small'),
+      security: { owners: ['telegram:111'] },
+    });
+    const { 'memory.recall': recall } = createMemoryActivities({
+      memory: service,
+      config: () => config,
+    });
+    const query = 'Which blossoms does my sibling love?';
+    const subject = (senderId: string) => ({
+      channel: 'telegram',
+      accountId: 'default',
+      chatType: 'direct' as const,
+      chatId: senderId,
+      senderId,
+    });
+    // A gateway client (no channel sender) and the owner's DM: recalled.
+    expect(await recall({ query, maxResults: 3 })).toContain('Marguerite');
+    expect(await recall({ query, maxResults: 3, subjects: [subject('111')] })).toContain(
+      'Marguerite',
+    );
+    // Someone else's DM, or a group: the owner's memories stay out of the turn.
+    expect(await recall({ query, maxResults: 3, subjects: [subject('222')] })).toBe('');
+    expect(
+      await recall({
+        query,
+        maxResults: 3,
+        subjects: [{ ...subject('111'), chatType: 'group', chatId: 'g1' }],
+      }),
+    ).toBe('');
   });
 
   it('re-embeds only the chunks an edit changed, and drops a deleted file', async () => {
