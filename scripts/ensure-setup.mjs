@@ -40,9 +40,10 @@ if (process.env.npm_lifecycle_event !== 'start') {
 }
 
 // What the tests start besides our own code: Chromium (WebChat tests), PostgreSQL 15 (the
-// cluster tests) and docker-compose (validates docker-compose.yml; no engine needed).
+// cluster tests), docker-compose (validates docker-compose.yml; no engine needed) and
+// bubblewrap (the shell sandbox of sessions that are not the owner's).
 function ensureDebianPackages() {
-  const wanted = ['chromium', 'postgresql', 'docker-compose'];
+  const wanted = ['chromium', 'postgresql', 'docker-compose', 'bubblewrap'];
   const hasDpkg = spawnSync('dpkg', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!hasDpkg) return; // not Debian: the tests say what they miss
   const missing = wanted.filter(
