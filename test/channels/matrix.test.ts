@@ -37,7 +37,13 @@ beforeAll(async () => {
   harness = await startChannelGateway({
     temporalAddress: inject('temporalAddress'),
     llm,
-    config: { agent: { id: agentId }, session: { dmScope: 'per-channel-peer' } },
+    config: {
+      agent: { id: agentId },
+      session: { dmScope: 'per-channel-peer' },
+      // Alice is the owner: her DM sends MEDIA: files of the owner's workspace (a stranger's
+      // reply could name only files of its own sandbox).
+      security: { owners: [`matrix:${alice.userId}`] },
+    },
     channels: {
       matrix: {
         homeserver: dendrite.url,
