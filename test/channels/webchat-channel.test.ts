@@ -2,6 +2,7 @@
 // WebChat account in channels.status (running, connected), and a turn from the WebChat
 // protocol (chat.send) is answered as before.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WEBCHAT_CHANNEL_ID } from '../../channels/webchat/index.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/llm-server.js';
 import { startChannelGateway, type ChannelGatewayHarness } from '../helpers/channel-harness.js';
 
@@ -30,7 +31,7 @@ describe('webchat as a registry channel', () => {
     };
     expect(accounts).toEqual([
       expect.objectContaining({
-        channel: 'webchat',
+        channel: WEBCHAT_CHANNEL_ID,
         accountId: 'default',
         configured: true,
         running: true,
