@@ -85,32 +85,9 @@ export function createCompactionActivities(deps: CompactionDeps) {
     };
   };
 
-  /** Write the entry (and answer a /compact); a retried attempt finds what it wrote. */
-  const record = async (
-    input: CompactInput,
-    entry: Omit<CompactionEntry, 'ts'>,
-    answer: string,
-  ): Promise<CompactResult> => {
-    const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
-    await deps.store.append(session, [entry]);
-    const result: CompactResult = { mode: entry.mode, messagesCompacted: entry.messagesCompacted };
-    if (!input.force) return result;
-    const message = reply(answer);
-    await deps.store.append(session, [
-      {
-        type: 'message',
-        id: transcriptEntryId.assistant(input.runId, input.step),
-        runId: input.runId,
-        message,
-      },
-    ]);
-    publishPart(deps.bus, input, { type: 'message-final', step: input.step, message });
-    return { ...result, reply: message };
-  };
-
-  const nothingToDo = async (input: CompactInput): Promise<CompactResult> => {
-    if (!input.force) return { mode: 'none', messagesCompacted: 0 };
-    const message = reply('Nothing to compact yet: the conversation is short enough as it is.');
+  /** The turn's answer to a /compact: recorded as its assistant message and published. */
+  const answerCompact = async (input: CompactInput, text: string) => {
+    const message = reply(text);
     await deps.store.append({ sessionId: input.sessionId, sessionKey: input.sessionKey }, [
       {
         type: 'message',
@@ -120,7 +97,27 @@ export function createCompactionActivities(deps: CompactionDeps) {
       },
     ]);
     publishPart(deps.bus, input, { type: 'message-final', step: input.step, message });
-    return { mode: 'none', messagesCompacted: 0, reply: message };
+    return message;
+  };
+
+  /** Write the entry (and answer a /compact); a retried attempt finds what it wrote. */
+  const record = async (
+    input: CompactInput,
+    entry: Omit<CompactionEntry, 'ts'>,
+    answer: string,
+  ): Promise<CompactResult> => {
+    await deps.store.append({ sessionId: input.sessionId, sessionKey: input.sessionKey }, [entry]);
+    const result: CompactResult = { mode: entry.mode, messagesCompacted: entry.messagesCompacted };
+    if (!input.force) return result;
+    return { ...result, reply: await answerCompact(input, answer) };
+  };
+
+  /** No older messages to summarise: nothing is written; a /compact says so. */
+  const historyTooShort = async (input: CompactInput): Promise<CompactResult> => {
+    const result: CompactResult = { mode: 'none', messagesCompacted: 0 };
+    if (!input.force) return result;
+    const text = 'Nothing to compact yet: the conversation is short enough as it is.';
+    return { ...result, reply: await answerCompact(input, text) };
   };
 
   return {
@@ -133,7 +130,7 @@ export function createCompactionActivities(deps: CompactionDeps) {
       if (done?.type === 'compaction') {
         return { mode: done.mode, messagesCompacted: done.messagesCompacted };
       }
-      if (parts.older.length === 0) return nothingToDo(input);
+      if (parts.older.length === 0) return historyTooShort(input);
       const beat = setInterval(() => context.heartbeat(), 2000);
       let summary: string;
       try {
@@ -180,7 +177,7 @@ export function createCompactionActivities(deps: CompactionDeps) {
       if (done?.type === 'compaction') {
         return { mode: done.mode, messagesCompacted: done.messagesCompacted };
       }
-      if (parts.older.length === 0) return nothingToDo(input);
+      if (parts.older.length === 0) return historyTooShort(input);
       const note = `[${parts.older.length} earlier messages were left out: summarising them failed.]`;
       const summary = parts.previous ? `${parts.previous.summary}\n\n${note}` : note;
       return record(
