@@ -41,9 +41,11 @@ if (process.env.npm_lifecycle_event !== 'start') {
 
 // What the tests start besides our own code: Chromium (WebChat tests), PostgreSQL 15 (the
 // cluster tests), docker-compose (validates docker-compose.yml; no engine needed) and
-// bubblewrap (the shell sandbox of sessions that are not the owner's).
+// bubblewrap (the shell sandbox of sessions that are not the owner's), and what the tts
+// tool's local voice uses: espeak-ng speaks, ffmpeg and opus-tools encode, sox measures.
 function ensureDebianPackages() {
   const wanted = ['chromium', 'postgresql', 'docker-compose', 'bubblewrap'];
+  wanted.push('espeak-ng', 'ffmpeg', 'opus-tools', 'sox');
   const hasDpkg = spawnSync('dpkg', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!hasDpkg) return; // not Debian: the tests say what they miss
   const missing = wanted.filter(
