@@ -45,7 +45,8 @@ if (process.env.npm_lifecycle_event !== 'start') {
 // tool's local voice uses: espeak-ng speaks, ffmpeg and opus-tools encode, sox measures.
 function ensureDebianPackages() {
   const wanted = ['chromium', 'postgresql', 'docker-compose', 'bubblewrap'];
-  wanted.push('espeak-ng', 'ffmpeg', 'opus-tools', 'sox');
+  const voice = ['espeak-ng', 'ffmpeg', 'opus-tools', 'sox'];
+  wanted.push(...voice);
   const hasDpkg = spawnSync('dpkg', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!hasDpkg) return; // not Debian: the tests say what they miss
   const missing = wanted.filter(
