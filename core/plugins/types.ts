@@ -1,0 +1,166 @@
+/**
+ * The plugin contract: what a plugin's manifest declares and what its entry's
+ * `register(api)` may register. Bundled plugins live in `extensions/<id>/`, user plugins
+ * under `<stateDir>/extensions/` or `plugins.load.paths` (see extensions/README.md).
+ *
+ * A plugin folder holds `clawdbot.plugin.json` (the manifest, read and validated without
+ * running any plugin code) and an entry (`index.ts` unless the manifest names another)
+ * that exports `register(api: PluginApi)`.
+ */
+import type { Command } from 'commander';
+import type { ToolDefinition, ToolResult } from '../../activities/tools/tool.js';
+import type { ChannelHttpRoute, ChannelPlugin } from '../../channels/types.js';
+import type { GatewayMethod } from '../../gateway/methods/types.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+
+/** What kind of thing a plugin mainly adds (informational: a plugin may register anything). */
+export type PluginKind = 'channel' | 'tool' | 'provider' | 'service' | 'hooks' | 'memory';
+
+/** Where a plugin was found; earlier origins win when two plugins share an id. */
+export type PluginOrigin = 'config' | 'workspace' | 'global' | 'bundled';
+
+/** A JSON Schema object, as written in a manifest. */
+export type JsonSchema = Record<string, unknown>;
+
+/** How a config field is shown in forms (Control UI, onboarding). */
+export interface PluginUiHint {
+  label?: string;
+  help?: string;
+  placeholder?: string;
+  /** A secret: masked in forms and redacted in logs and `config.get`. */
+  sensitive?: boolean;
+  advanced?: boolean;
+}
+
+/** `clawdbot.plugin.json`. */
+export interface PluginManifest {
+  id: string;
+  name?: string;
+  description?: string;
+  version?: string;
+  kind?: PluginKind;
+  /** Entry file relative to the plugin folder; default `index.ts`. */
+  entry?: string;
+  /** Channel ids the plugin provides (`channels.<id>` sections are then known). */
+  channels?: string[];
+  /** Skill folders the plugin ships, relative to the plugin folder. */
+  skills?: string[];
+  /** JSON Schema of `plugins.entries.<id>.config`; required (`{}` accepts anything). */
+  configSchema: JsonSchema;
+  /**
+   * Per channel id: JSON Schema of one account's channel-specific options under
+   * `channels.<id>` (and `channels.<id>.accounts.<a>`). The common access keys (dmPolicy,
+   * allowFrom, groups, ...) and `accounts` are added by the loader, as for built-in channels.
+   */
+  channelConfigSchemas?: Record<string, JsonSchema>;
+  /** Form hints per field of `configSchema` (and of channel schemas, keyed `<channel>.<field>`). */
+  uiHints?: Record<string, PluginUiHint>;
+}
+
+/** A background service: started once per process that loads the plugin, stopped on shutdown. */
+export interface PluginService {
+  id: string;
+  start(context: { logger: Logger; stateDir: string; signal: AbortSignal }): void | Promise<void>;
+  stop?(): void | Promise<void>;
+}
+
+/** Adds commands to the `clawdbot` CLI (commander). */
+export type PluginCliRegistrar = (program: Command) => void;
+
+/** What each lifecycle hook receives, and what it may return to change the turn. */
+export interface PluginHookEvents {
+  message_received: {
+    event: {
+      channel: string;
+      accountId: string;
+      chatId: string;
+      senderId: string;
+      text: string;
+      sessionKey: string;
+    };
+    result: void;
+  };
+  before_agent_start: {
+    event: { sessionKey: string; runId: string; agentId: string; text: string };
+    /** Text added to the system prompt for this turn. */
+    result: { prependContext?: string } | void;
+  };
+  before_tool_call: {
+    event: { sessionKey: string; runId: string; toolName: string; params: Record<string, unknown> };
+    /** Replace the call's params, or block it (the model sees `blockReason`). */
+    result: { params?: Record<string, unknown>; block?: boolean; blockReason?: string } | void;
+  };
+  after_tool_call: {
+    event: {
+      sessionKey: string;
+      runId: string;
+      toolName: string;
+      params: Record<string, unknown>;
+      result: ToolResult;
+    };
+    result: void;
+  };
+  agent_end: {
+    event: { sessionKey: string; runId: string; status: string; error?: string };
+    result: void;
+  };
+  message_sending: {
+    event: { channel: string; accountId: string; chatId: string; text: string };
+    /** Rewrite the outgoing text, or cancel the send. */
+    result: { text?: string; cancel?: boolean } | void;
+  };
+  message_sent: {
+    event: {
+      channel: string;
+      accountId: string;
+      chatId: string;
+      text: string;
+      platformMessageId?: string;
+    };
+    result: void;
+  };
+  gateway_start: { event: { port: number }; result: void };
+  gateway_stop: { event: { reason: string }; result: void };
+}
+
+export type PluginHookName = keyof PluginHookEvents;
+
+export type PluginHookHandler<H extends PluginHookName> = (
+  event: PluginHookEvents[H]['event'],
+) => PluginHookEvents[H]['result'] | Promise<PluginHookEvents[H]['result']>;
+
+/** What `register(api)` receives. */
+export interface PluginApi<PluginConfig = Record<string, unknown>> {
+  readonly id: string;
+  readonly name: string;
+  readonly version?: string;
+  readonly origin: PluginOrigin;
+  /** The plugin's folder. */
+  readonly rootDir: string;
+  /** `plugins.entries.<id>.config`, validated against the manifest's configSchema. */
+  readonly pluginConfig: PluginConfig;
+  /** The whole validated config. */
+  readonly config: Config;
+  readonly logger: Logger;
+  /** The gateway's state dir (`~/.clawdbot` by default). */
+  readonly stateDir: string;
+  /** A path relative to the plugin's folder, made absolute. */
+  resolvePath(relative: string): string;
+  registerChannel(channel: ChannelPlugin): void;
+  registerTool(tool: ToolDefinition): void;
+  registerGatewayMethod(method: GatewayMethod): void;
+  registerHttpRoute(route: ChannelHttpRoute): void;
+  registerCli(registrar: PluginCliRegistrar): void;
+  registerService(service: PluginService): void;
+  registerHook<H extends PluginHookName>(
+    hook: H,
+    handler: PluginHookHandler<H>,
+    options?: { priority?: number },
+  ): void;
+}
+
+/** What a plugin entry module exports. */
+export interface PluginModule {
+  register(api: PluginApi): void | Promise<void>;
+}
