@@ -40,6 +40,14 @@ const historyCap = 2000;
 /** A direct invocation returns its output to the caller, up to this much. */
 const directCap = 256 * 1024;
 
+/** The files a recorded tool result asked to send (its details' `media`), if any. */
+function recordedMedia(details: unknown): string[] | undefined {
+  const media = (details as { media?: unknown } | undefined)?.media;
+  if (!Array.isArray(media)) return undefined;
+  const paths = media.filter((item): item is string => typeof item === 'string');
+  return paths.length > 0 ? paths : undefined;
+}
+
 /** One activity per tool, registered as `tool.<name>` so the Temporal UI shows which tool ran. */
 export function createToolActivities(
   deps: ToolActivityDeps,
@@ -59,7 +67,12 @@ export function createToolActivities(
         const recorded = recent.find((entry) => entry.id === entryId);
         if (recorded?.type === 'message' && recorded.message.role === 'toolResult') {
           const text = recorded.message.content.map((block) => block.text).join('');
-          return { isError: recorded.message.isError, text: text.slice(0, historyCap) };
+          const media = recordedMedia(recorded.message.details);
+          return {
+            isError: recorded.message.isError,
+            text: text.slice(0, historyCap),
+            ...(media ? { media } : {}),
+          };
         }
         publishPart(deps.bus, input, {
           type: 'tool-start',
@@ -95,11 +108,12 @@ export function createToolActivities(
               ...(deps.memory ? { memory: deps.memory } : {}),
             });
       const isError = result.isError ?? false;
+      const media = 'media' in result && result.media?.length ? result.media : undefined;
       // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.
       if (!inTurn) return { isError, text: result.text.slice(0, directCap) };
-      await deps.store.append(session, [
-        toolResultEntry(input, result.text, isError, result.details),
-      ]);
+      // The files ride in the details too, so a retry that finds the result recorded has them.
+      const details = media ? { ...result.details, media } : result.details;
+      await deps.store.append(session, [toolResultEntry(input, result.text, isError, details)]);
       publishPart(deps.bus, input, {
         type: 'tool-result',
         step: input.step,
@@ -108,7 +122,7 @@ export function createToolActivities(
         result: { text: result.text, ...(result.details ? { details: result.details } : {}) },
         isError,
       });
-      return { isError, text: result.text.slice(0, historyCap) };
+      return { isError, text: result.text.slice(0, historyCap), ...(media ? { media } : {}) };
     };
   return Object.fromEntries(
     tools

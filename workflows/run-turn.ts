@@ -16,6 +16,7 @@ import type { ApprovalBook } from './approvals.js';
 import { deliverReply } from './channel-delivery.js';
 import { recallMemories } from './memory-recall.js';
 import { hostUnreachableText, toolActivity } from './tool-proxy.js';
+import { withToolMedia } from './tool-media.js';
 import { workflowTools } from './workflow-tools.js';
 import type {
   ApprovalRules,
@@ -192,6 +193,8 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
   let ref: TurnRef | undefined;
   // The session's host let a call time out unpicked: its other host-bound calls fail fast.
   let hostDown = false;
+  // Files tools asked to send with the reply (tts audio), in call order.
+  const toolMedia: string[] = [];
   const recalled = settings.autoRecall
     ? await recallMemories(input.messages, {
         maxResults: settings.autoRecall.maxResults,
@@ -388,7 +391,8 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
           continue;
         }
         try {
-          await toolActivity(call.name, policy)(toolInput);
+          const output = await toolActivity(call.name, policy)(toolInput);
+          if (!output.isError && output.media) toolMedia.push(...output.media);
         } catch (error) {
           if (isCancellation(error)) throw error;
           // The tool failed past its retry policy (e.g. a non-idempotent command whose
@@ -435,7 +439,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
     runId,
     messages: input.messages,
     status,
-    text: finished.text,
+    text: status === 'ok' ? withToolMedia(finished.text, toolMedia) : finished.text,
     ...(errorMessage !== undefined ? { errorMessage } : {}),
     ...(access?.sandbox?.workspaceId !== undefined
       ? { workspaceId: access.sandbox.workspaceId }

@@ -298,6 +298,8 @@ export type ToolInvokeResult = ({ found: true } & ToolOutput) | { found: false; 
 export interface ToolOutput {
   isError: boolean;
   text: string;
+  /** Files to send with the reply (ToolResult.media), e.g. the tts tool's audio. */
+  media?: string[];
 }
 
 /** Input of the activity that ends a turn. */

@@ -2,6 +2,7 @@ import { applyPatchTool } from './apply-patch.js';
 import { bashTool } from './bash.js';
 import { cronTool } from './cron.js';
 import { editFileTool } from './edit-file.js';
+import { imageTool } from './image.js';
 import { memoryGetTool } from './memory-get.js';
 import { memorySearchTool } from './memory-search.js';
 import { processTool } from './process.js';
@@ -13,6 +14,7 @@ import { sessionsSpawnTool } from './sessions-spawn.js';
 import type { ToolDefinition } from './tool.js';
 import { webFetchTool } from './web-fetch.js';
 import { webSearchTool } from './web-search.js';
+import { ttsTool } from './tts.js';
 import { writeFileTool } from './write-file.js';
 
 /** Every tool the agent can call, in the order they are offered to the model. */
@@ -32,6 +34,8 @@ export const tools: readonly ToolDefinition[] = [
   webSearchTool,
   memorySearchTool,
   memoryGetTool,
+  imageTool,
+  ttsTool,
 ];
 
 /** The tool registered under `name`, if any. */

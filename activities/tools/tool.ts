@@ -53,6 +53,12 @@ export interface ToolResult {
   text: string;
   isError?: boolean;
   details?: Record<string, unknown>;
+  /**
+   * Files the channel layer sends with the turn's reply (absolute workspace paths), as if
+   * the reply named them in `MEDIA:` lines: the tts tool's audio reaches the user even
+   * when the model does not copy the line.
+   */
+  media?: string[];
 }
 
 /** How the activity running a tool is timed out and retried. */
@@ -132,6 +138,17 @@ export const toolErrorCodes = {
     'memory_get: the path is not MEMORY.md, under memory/, or in memory.extraPaths.',
   PROCESS_NOT_OWNED:
     'process: another worker, still running, started the process; only it can write to or kill it.',
+  NOT_AN_IMAGE:
+    'image: the file or download is not a picture (PNG, JPEG, GIF, WebP, AVIF, TIFF, SVG).',
+  IMAGE_TOO_LARGE:
+    'image: the file or download is over maxBytesMb, or has more pixels than can be decoded.',
+  NO_VISION_MODEL: 'image: no model that can see images is configured; set agent.imageModel.',
+  MODEL_FAILED:
+    'image: the vision model refused the request (API key, unknown model, bad request).',
+  TEXT_TOO_LONG: 'tts: the text is longer than tts.maxChars.',
+  TTS_NOT_CONFIGURED:
+    'tts: no speech engine is usable (espeak-ng missing, no API key for openai / elevenlabs).',
+  TTS_FAILED: 'tts: the speech engine failed, or the speech server refused the request.',
 } as const;
 
 /** A stable ToolError code. */

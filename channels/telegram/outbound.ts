@@ -39,7 +39,15 @@ export async function sendText(api: Api, input: SendTextInput): Promise<SentMess
   }
 }
 
-/** sendPhoto for images, sendAudio / sendVideo, sendDocument for anything else. */
+/**
+ * Audio Telegram plays as a voice message: sendVoice takes OGG with Opus (what the tts
+ * tool makes); MP3 and the rest stay music-player files (sendAudio).
+ */
+function isVoice(input: SendMediaInput): boolean {
+  return input.kind === 'audio' && /\.(ogg|oga|opus)(?:[?#].*)?$/i.test(input.source);
+}
+
+/** sendPhoto for images, sendVoice / sendAudio, sendVideo, sendDocument for anything else. */
 export async function sendMedia(api: Api, input: SendMediaInput): Promise<SentMessage> {
   const file = /^https?:\/\//i.test(input.source) ? input.source : new InputFile(input.source);
   const other = {
@@ -51,11 +59,13 @@ export async function sendMedia(api: Api, input: SendMediaInput): Promise<SentMe
     const message =
       input.kind === 'image'
         ? await api.sendPhoto(chatId, file, other)
-        : input.kind === 'audio'
-          ? await api.sendAudio(chatId, file, other)
-          : input.kind === 'video'
-            ? await api.sendVideo(chatId, file, other)
-            : await api.sendDocument(chatId, file, other);
+        : isVoice(input)
+          ? await api.sendVoice(chatId, file, other)
+          : input.kind === 'audio'
+            ? await api.sendAudio(chatId, file, other)
+            : input.kind === 'video'
+              ? await api.sendVideo(chatId, file, other)
+              : await api.sendDocument(chatId, file, other);
     return { platformMessageId: String(message.message_id) };
   } catch (error) {
     throw toSendError(error);

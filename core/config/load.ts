@@ -24,6 +24,7 @@ const envOverrides: { env: string; path: string[] }[] = [
   { env: 'CLAWDBOT_MODEL', path: ['agent', 'model'] },
   { env: 'CLAWDBOT_POSTGRES_URL', path: ['store', 'postgresUrl'] },
   { env: 'CLAWDBOT_HOST_ID', path: ['worker', 'hostId'] },
+  { env: 'ELEVENLABS_API_KEY', path: ['tts', 'elevenlabs', 'apiKey'] },
 ];
 
 function setPath(target: Json, path: string[], value: unknown): void {

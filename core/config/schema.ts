@@ -4,6 +4,7 @@ import { memorySchema } from './memory-schema.js';
 import { sandboxSchema, securitySchema, toolsPolicyShape } from '../security/config-schema.js';
 import { toolPolicyLayerSchema } from '../security/tool-policy.js';
 import { compactionSchema, contextTokensSchema, sessionResetFields } from './context-schema.js';
+import { imageModelSchema, ttsSchema } from './media-schema.js';
 
 /** `provider/model`, e.g. `anthropic/claude-sonnet-4-5` or `openai/gpt-4.1`. */
 export const modelRefSchema = z
@@ -60,6 +61,7 @@ const agentSchema = z.strictObject({
   tools: toolPolicyLayerSchema.optional().describe("This agent's tool policy layer"),
   contextTokens: contextTokensSchema,
   compaction: compactionSchema.default(compactionSchema.parse({})),
+  imageModel: imageModelSchema,
 });
 
 const approvalsSchema = z.strictObject({
@@ -200,6 +202,7 @@ export const configSchema = z.strictObject({
   memory: memorySchema.default(memorySchema.parse({})),
   security: securitySchema.default(securitySchema.parse({})),
   sandbox: sandboxSchema.default(sandboxSchema.parse({})),
+  tts: ttsSchema.default(ttsSchema.parse({})),
   // Each channels.<id> is validated by its channel's own schema in channels/runtime (core
   // does not know the channels); here it only has to be an object.
   channels: z

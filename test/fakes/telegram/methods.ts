@@ -20,6 +20,7 @@ const mediaMethods: Record<string, string> = {
   senddocument: 'document',
   sendaudio: 'audio',
   sendvideo: 'video',
+  sendvoice: 'voice',
 };
 
 /** Dispatches `/bot<token>/<method>` calls (method names are case-insensitive). */
