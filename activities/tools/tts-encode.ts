@@ -29,7 +29,8 @@ export function runAudioProgram(
       { signal, timeout: PROGRAM_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
       (error, _stdout, stderr) => {
         if (!error) return resolve();
-        if (signal.aborted) return reject(error as Error);
+        if (signal.aborted)
+          return reject(new Error(`${command} stopped: the call was cancelled`, { cause: error }));
         const detail = String(stderr).trim().split('\n').slice(-3).join(' ') || error.message;
         reject(
           new ToolError('TTS_FAILED', `${command} failed: ${detail}`, {
