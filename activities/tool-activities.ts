@@ -40,7 +40,10 @@ const historyCap = 2000;
 /** A direct invocation returns its output to the caller, up to this much. */
 const directCap = 256 * 1024;
 
-/** The files a recorded tool result asked to send (its details' `media`), if any. */
+/**
+ * The files a recorded tool result asked to send, if any: a tool that returns `media` names
+ * them in its details too, so a retry that finds the result recorded still sends them.
+ */
 function recordedMedia(details: unknown): string[] | undefined {
   const media = (details as { media?: unknown } | undefined)?.media;
   if (!Array.isArray(media)) return undefined;
@@ -111,9 +114,9 @@ export function createToolActivities(
       const media = 'media' in result && result.media?.length ? result.media : undefined;
       // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.
       if (!inTurn) return { isError, text: result.text.slice(0, directCap) };
-      // The files ride in the details too, so a retry that finds the result recorded has them.
-      const details = media ? { ...result.details, media } : result.details;
-      await deps.store.append(session, [toolResultEntry(input, result.text, isError, details)]);
+      await deps.store.append(session, [
+        toolResultEntry(input, result.text, isError, result.details),
+      ]);
       publishPart(deps.bus, input, {
         type: 'tool-result',
         step: input.step,

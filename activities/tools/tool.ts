@@ -56,7 +56,8 @@ export interface ToolResult {
   /**
    * Files the channel layer sends with the turn's reply (absolute workspace paths), as if
    * the reply named them in `MEDIA:` lines: the tts tool's audio reaches the user even
-   * when the model does not copy the line.
+   * when the model does not copy the line. Name them in `details.media` too: a retried
+   * activity that finds the result already recorded reads them from there.
    */
   media?: string[];
 }

@@ -119,6 +119,7 @@ export const ttsTool = defineTool({
         format: speech.format,
         engine: speech.engine,
         voice: speech.voice,
+        media: [speech.path],
       },
     };
   },
