@@ -13,10 +13,10 @@ import type { RunPart } from '../core/events/types.js';
 import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
 import type { SkillsSnapshot } from '../core/skills/catalog.js';
 import type { ApprovalBook } from './approvals.js';
+import { withToolMedia } from './tool-media.js';
 import { deliverReply } from './channel-delivery.js';
 import { recallMemories } from './memory-recall.js';
 import { hostUnreachableText, toolActivity } from './tool-proxy.js';
-import { withToolMedia } from './tool-media.js';
 import { workflowTools } from './workflow-tools.js';
 import type {
   ApprovalRules,

@@ -32,10 +32,10 @@ export const tools: readonly ToolDefinition[] = [
   cronTool,
   webFetchTool,
   webSearchTool,
-  memorySearchTool,
-  memoryGetTool,
   imageTool,
   ttsTool,
+  memorySearchTool,
+  memoryGetTool,
 ];
 
 /** The tool registered under `name`, if any. */

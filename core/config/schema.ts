@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { imageModelSchema, ttsSchema } from './media-schema.js';
 import { skillsConfigSchema } from './skills-schema.js';
 import { memorySchema } from './memory-schema.js';
 import { sandboxSchema, securitySchema, toolsPolicyShape } from '../security/config-schema.js';
 import { toolPolicyLayerSchema } from '../security/tool-policy.js';
 import { compactionSchema, contextTokensSchema, sessionResetFields } from './context-schema.js';
-import { imageModelSchema, ttsSchema } from './media-schema.js';
 
 /** `provider/model`, e.g. `anthropic/claude-sonnet-4-5` or `openai/gpt-4.1`. */
 export const modelRefSchema = z
