@@ -13,7 +13,6 @@ import type { RunPart } from '../core/events/types.js';
 import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
 import type { SkillsSnapshot } from '../core/skills/catalog.js';
 import type { ApprovalBook } from './approvals.js';
-import { withToolMedia } from './tool-media.js';
 import { deliverReply } from './channel-delivery.js';
 import { recallMemories } from './memory-recall.js';
 import { hostUnreachableText, toolActivity } from './tool-proxy.js';
@@ -31,6 +30,7 @@ import type {
   TurnRef,
   TurnResult,
 } from './types.js';
+import { withToolMedia } from './tool-media.js';
 
 // Transcript and bookkeeping steps are cheap and local to the worker's disk: as local
 // activities they run inside the workflow task, saving a server round trip each (the path

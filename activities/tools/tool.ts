@@ -123,6 +123,17 @@ export const toolErrorCodes = {
   UNSUPPORTED_CONTENT_TYPE: 'The response is not HTML, text or JSON (an image, a PDF, ...).',
   SEARCH_NOT_CONFIGURED: 'web_search has no provider set up in tools.web.search.',
   SEARCH_FAILED: 'The search provider refused the request (bad API key, bad request).',
+  NOT_AN_IMAGE:
+    'image: the file or download is not a picture (PNG, JPEG, GIF, WebP, AVIF, TIFF, SVG).',
+  IMAGE_TOO_LARGE:
+    'image: the file or download is over maxBytesMb, or has more pixels than can be decoded.',
+  NO_VISION_MODEL: 'image: no model that can see images is configured; set agent.imageModel.',
+  MODEL_FAILED:
+    'image: the vision model refused the request (API key, unknown model, bad request).',
+  TEXT_TOO_LONG: 'tts: the text is longer than tts.maxChars.',
+  TTS_NOT_CONFIGURED:
+    'tts: no speech engine is usable (espeak-ng missing, no API key for openai / elevenlabs).',
+  TTS_FAILED: 'tts: the speech engine failed, or the speech server refused the request.',
   UNAVAILABLE: 'The tool cannot run in this worker (a service it needs is not configured).',
   SANDBOX_UNAVAILABLE:
     'The session is sandboxed and the sandbox backend (bubblewrap) is missing: no shell at all.',
@@ -139,17 +150,6 @@ export const toolErrorCodes = {
     'memory_get: the path is not MEMORY.md, under memory/, or in memory.extraPaths.',
   PROCESS_NOT_OWNED:
     'process: another worker, still running, started the process; only it can write to or kill it.',
-  NOT_AN_IMAGE:
-    'image: the file or download is not a picture (PNG, JPEG, GIF, WebP, AVIF, TIFF, SVG).',
-  IMAGE_TOO_LARGE:
-    'image: the file or download is over maxBytesMb, or has more pixels than can be decoded.',
-  NO_VISION_MODEL: 'image: no model that can see images is configured; set agent.imageModel.',
-  MODEL_FAILED:
-    'image: the vision model refused the request (API key, unknown model, bad request).',
-  TEXT_TOO_LONG: 'tts: the text is longer than tts.maxChars.',
-  TTS_NOT_CONFIGURED:
-    'tts: no speech engine is usable (espeak-ng missing, no API key for openai / elevenlabs).',
-  TTS_FAILED: 'tts: the speech engine failed, or the speech server refused the request.',
 } as const;
 
 /** A stable ToolError code. */

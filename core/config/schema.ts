@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { imageModelSchema, ttsSchema } from './media-schema.js';
 import { skillsConfigSchema } from './skills-schema.js';
 import { memorySchema } from './memory-schema.js';
+import { imageModelSchema, ttsSchema } from './media-schema.js';
 import { sandboxSchema, securitySchema, toolsPolicyShape } from '../security/config-schema.js';
 import { toolPolicyLayerSchema } from '../security/tool-policy.js';
 import { compactionSchema, contextTokensSchema, sessionResetFields } from './context-schema.js';
