@@ -12,9 +12,9 @@ import { sessionsListTool } from './sessions-list.js';
 import { sessionsSendTool } from './sessions-send.js';
 import { sessionsSpawnTool } from './sessions-spawn.js';
 import type { ToolDefinition } from './tool.js';
+import { ttsTool } from './tts.js';
 import { webFetchTool } from './web-fetch.js';
 import { webSearchTool } from './web-search.js';
-import { ttsTool } from './tts.js';
 import { writeFileTool } from './write-file.js';
 
 /** Every tool the agent can call, in the order they are offered to the model. */
