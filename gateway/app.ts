@@ -12,6 +12,7 @@ import { httpApiRoutes } from './http/index.js';
 import { attachWebhookRoutes, type WebhookRouteTable } from './http/channel-routes.js';
 import type { ChannelControl, OutboundChannels } from './methods/index.js';
 import { verifyBearer } from './ws/auth.js';
+import type { GatewayNodes } from './nodes/gateway-nodes.js';
 import type { WsOptions } from './ws/options.js';
 import { attachWsGateway, type WsGateway } from './ws/server.js';
 
@@ -39,6 +40,8 @@ export interface GatewayDeps {
   env?: NodeJS.ProcessEnv;
   /** Called after config.patch installed a new, validated config. */
   onConfigChange?: (config: Config) => void;
+  /** Node pairing and connections (default: made from `paths.stateDir`); the runtime shares it with its node activity. */
+  nodes?: GatewayNodes;
   /** WebSocket limits and intervals (tests shorten them). */
   ws?: Partial<WsOptions>;
 }

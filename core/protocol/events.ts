@@ -17,6 +17,9 @@ export const GATEWAY_EVENTS = [
   'health',
   'shutdown',
   'exec.approval.requested',
+  'node.pair.requested',
+  'node.pair.resolved',
+  'node.invoke.request',
   'exec.approval.resolved',
 ] as const;
 /** An event name the gateway may send. */

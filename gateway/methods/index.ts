@@ -19,6 +19,7 @@ import { healthMethod } from './health.js';
 import { memorySearchMethod } from './memory-search.js';
 import { memoryStatusMethod } from './memory-status.js';
 import { modelsListMethod } from './models-list.js';
+import { nodeMethods } from './node-methods.js';
 import { pairingApproveMethod } from './pairing-approve.js';
 import { pairingListMethod } from './pairing-list.js';
 import { sendMethod } from './send.js';
@@ -65,6 +66,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   skillsUpdateMethod,
   memoryStatusMethod,
   memorySearchMethod,
+  ...nodeMethods,
 ];
 
 export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';

@@ -1,5 +1,6 @@
 import { statusParams, statusResult } from '../../core/protocol/index.js';
 import { clawdbotVersion } from '../../core/version.js';
+import { describeNodes } from '../nodes/describe.js';
 import { defineMethod } from './types.js';
 
 const RECENT_SESSIONS = 10;
@@ -21,6 +22,17 @@ export const statusMethod = defineMethod({
       connections: gateway.connectionCount(),
       agentAvailable: gateway.deps.agent !== undefined,
       defaults: { agentId: config.agent.id, model: config.agent.model },
+      ...(gateway.nodes === undefined
+        ? {}
+        : {
+            nodes: describeNodes(gateway.nodes).map((node) => ({
+              nodeId: node.nodeId,
+              ...(node.displayName !== undefined ? { displayName: node.displayName } : {}),
+              paired: node.paired,
+              connected: node.connected,
+              commands: node.commands,
+            })),
+          }),
       ...(sessions === undefined
         ? {}
         : {

@@ -6,8 +6,9 @@
 import type { z } from 'zod';
 import type { Config } from '../../core/config/schema.js';
 import type { HealthReport } from '../../core/health.js';
-import type { ClientInfo } from '../../core/protocol/index.js';
+import type { ClientInfo, GatewayEventName } from '../../core/protocol/index.js';
 import type { GatewayDeps } from '../app.js';
+import type { GatewayNodes } from '../nodes/gateway-nodes.js';
 
 /** Gateway-wide state shared by every request. */
 export interface GatewayContext {
@@ -21,6 +22,10 @@ export interface GatewayContext {
   connectionCount(): number;
   /** Probe health now (also refreshes the cached snapshot). */
   probeHealth(): Promise<HealthReport>;
+  /** Paired and connected nodes (absent when the gateway has no state dir). */
+  nodes?: GatewayNodes;
+  /** Broadcast an event to every connected client. */
+  broadcast(event: GatewayEventName, payload: unknown): void;
 }
 
 /** What one request's handler can see and do. */
@@ -36,6 +41,10 @@ export interface RequestContext {
 /** One RPC method. */
 export interface GatewayMethod<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   method: string;
+  /** Who may call it (default operators only; nodes call node.invoke.result, node.event). */
+  roles?: readonly ('operator' | 'node')[];
+  /** A node that is not paired yet may call it (node.pair.request only). */
+  allowUnpairedNode?: boolean;
   params: P;
   /** The success payload's shape (tests check responses against it; not enforced at runtime). */
   result: R;

@@ -19,7 +19,7 @@ import {
 import type { GatewayContext, GatewayMethod, RequestContext } from '../methods/index.js';
 import { isLocalRequest } from './auth.js';
 import { closeReason, issuesOf, usableId } from './frame-errors.js';
-import { checkConnect, CloseCode } from './handshake.js';
+import { checkConnect, CloseCode, type NodeConnectCheck } from './handshake.js';
 import type { WsOptions } from './options.js';
 import { TokenBucket } from './rate-limit.js';
 
@@ -37,6 +37,8 @@ export interface ConnectionHost {
   joined(connection: Connection): void;
   /** The connection ended (called once, whatever the reason). */
   left(connection: Connection): void;
+  /** How `role: "node"` connects are checked (absent: like any client). */
+  checkNode?: NodeConnectCheck;
 }
 
 /** Frames a client may send between `connect` and hello-ok; they are handled after it. */
@@ -72,6 +74,8 @@ export class Connection {
   readonly isLocal: boolean;
   /** The accepted connect params, once the handshake passed. */
   session: ConnectParams | undefined;
+  /** How the handshake authenticated this connection. */
+  authMethod: string | undefined;
   /** Resolves when the socket is closed. */
   readonly closed: Promise<void>;
   private state: 'handshake' | 'joining' | 'open' | 'closed' = 'handshake';
@@ -160,6 +164,11 @@ export class Connection {
     this.host.left(this);
   }
 
+  /** Send an event to this connection only (no gateway-wide seq), e.g. `node.invoke.request`. */
+  sendEvent(event: string, payload: unknown): boolean {
+    return this.sendText(JSON.stringify({ type: 'event', event, payload }));
+  }
+
   private sendFrame(frame: object): void {
     this.sendText(JSON.stringify(frame));
   }
@@ -201,7 +210,7 @@ export class Connection {
   }
 
   private async handshake(parsed: unknown): Promise<void> {
-    const outcome = checkConnect(parsed, this.host.config(), this.isLocal);
+    const outcome = checkConnect(parsed, this.host.config(), this.isLocal, this.host.checkNode);
     if (!outcome.ok) {
       if (outcome.id !== undefined) this.respond(outcome.id, false, outcome.error);
       this.close(outcome.closeCode, outcome.closeReason);
@@ -209,6 +218,7 @@ export class Connection {
     }
     this.state = 'joining';
     this.session = outcome.params;
+    this.authMethod = outcome.authMethod;
     let hello: HelloOk;
     try {
       hello = await this.host.hello(this);
@@ -253,6 +263,14 @@ export class Connection {
     const method = this.host.methods.get(name);
     if (method === undefined) {
       this.fail(id, 'INVALID_REQUEST', `unknown method: ${name}`);
+      return;
+    }
+    // A node may call only the methods meant for nodes, an unpaired one only node.pair.request:
+    // a device the owner never approved must not reach the agent.
+    const roles = method.roles ?? ['operator'];
+    const unpaired = this.authMethod === 'unpaired-node';
+    if (!roles.includes(this.session!.role) || (unpaired && !method.allowUnpairedNode)) {
+      this.fail(id, 'UNAUTHORIZED', `${name} is not allowed for a ${unpaired ? 'node that is not paired' : `${this.session!.role} connection`}`);
       return;
     }
     const params = method.params.safeParse(frame.data.params ?? {});

@@ -11,7 +11,7 @@ import {
   requestFrameSchema,
   type ConnectParams,
 } from '../../core/protocol/index.js';
-import { authorizeConnect } from './auth.js';
+import { authorizeConnect, type AuthFailure } from './auth.js';
 import { issuesOf, usableId } from './frame-errors.js';
 
 /** WebSocket close codes the gateway uses. */
@@ -27,8 +27,14 @@ export interface AcceptedConnect {
   ok: true;
   id: string;
   params: ConnectParams;
-  authMethod: 'token' | 'password' | 'local';
+  /** `device-token`: a paired node; `unpaired-node`: a node that may only ask to be paired. */
+  authMethod: 'token' | 'password' | 'local' | 'device-token' | 'unpaired-node';
 }
+
+/** Checks a `role: "node"` connect instead of the shared-secret auth (see gateway/nodes/node-auth.ts). */
+export type NodeConnectCheck = (
+  params: ConnectParams,
+) => { ok: true; paired: boolean } | AuthFailure;
 
 /** A refused connect: an error response (when the frame had an id), then a close. */
 export interface RefusedConnect {
@@ -52,6 +58,7 @@ export function checkConnect(
   parsed: unknown,
   config: Config,
   isLocal: boolean,
+  checkNode?: NodeConnectCheck,
 ): AcceptedConnect | RefusedConnect {
   const frame = requestFrameSchema.safeParse(parsed);
   if (!frame.success) {
@@ -92,6 +99,18 @@ export function checkConnect(
       },
       CloseCode.protocolError,
     );
+  }
+  if (params.data.role === 'node' && checkNode !== undefined) {
+    const node = checkNode(params.data);
+    if (!node.ok) {
+      return refuse(id, {
+        code: node.code,
+        message: node.message,
+        details: { code: node.detailCode, authReason: node.reason },
+      });
+    }
+    const authMethod = node.paired ? 'device-token' : 'unpaired-node';
+    return { ok: true, id, params: params.data, authMethod };
   }
   const auth = authorizeConnect(config, params.data, isLocal);
   if (!auth.ok) {

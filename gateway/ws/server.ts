@@ -21,6 +21,8 @@ import { clawdbotVersion } from '../../core/version.js';
 import type { GatewayDeps } from '../app.js';
 import { startEventHub } from '../events/hub.js';
 import { gatewayMethods, type GatewayContext } from '../methods/index.js';
+import { authorizeNodeConnect } from '../nodes/node-auth.js';
+import { createGatewayNodes } from '../nodes/gateway-nodes.js';
 import { authModeOf } from './auth.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { CloseCode } from './handshake.js';
@@ -63,6 +65,9 @@ export function attachWsGateway(app: FastifyInstance, deps: GatewayDeps): WsGate
   const health = new HealthMonitor(deps.health);
   const methods = new Map(gatewayMethods.map((method) => [method.method, method]));
   const stateVersion = () => ({ presence: presence.version, health: health.version });
+  // Nodes need a state dir for their pairing file; a gateway built without one has none.
+  const nodes =
+    deps.nodes ?? (deps.paths !== undefined ? createGatewayNodes(deps.paths.stateDir) : undefined);
 
   const broadcast: WsGateway['broadcast'] = (event, payload, withStateVersion = false) => {
     seq += 1;
@@ -97,6 +102,8 @@ export function attachWsGateway(app: FastifyInstance, deps: GatewayDeps): WsGate
     },
     connectionCount: () => joined.size,
     probeHealth: () => health.probe(),
+    broadcast: (event, payload) => broadcast(event, payload),
+    ...(nodes !== undefined ? { nodes } : {}),
   };
 
   const host: ConnectionHost = {
@@ -142,13 +149,35 @@ export function attachWsGateway(app: FastifyInstance, deps: GatewayDeps): WsGate
         },
       };
     },
+    ...(nodes !== undefined
+      ? { checkNode: (params) => authorizeNodeConnect(nodes.pairing, params) }
+      : {}),
     joined(connection) {
       joined.add(connection);
+      const session = connection.session!;
+      if (nodes !== undefined && session.role === 'node') {
+        const paired = connection.authMethod === 'device-token';
+        const ip = connection.isLocal ? undefined : connection.remoteAddress;
+        const link = {
+          connId: connection.connId,
+          send: (event: string, payload: unknown) => connection.sendEvent(event, payload),
+          close: (code: number, reason: string) => connection.close(code, reason),
+        };
+        const node = nodes.registry.register(link, session, paired, ip);
+        if (paired) {
+          nodes.pairing.touch(node.nodeId, {
+            caps: node.caps,
+            commands: node.commands,
+            ...(ip !== undefined ? { remoteIp: ip } : {}),
+          });
+        }
+      }
       broadcastPresence();
     },
     left(connection) {
       all.delete(connection);
       joined.delete(connection);
+      nodes?.registry.unregister(connection.connId);
       // Deferred: a slow consumer is dropped in the middle of a broadcast, and presence
       // sent from there would reach the remaining clients before that broadcast's frame.
       if (presence.remove(connection.connId)) queueMicrotask(broadcastPresence);
