@@ -10,6 +10,7 @@ import { runMemoryIndex, runMemorySearch, runMemoryStatus } from './commands/mem
 import { runPairingApprove } from './commands/pairing-approve.js';
 import { runPairingList } from './commands/pairing-list.js';
 import { runForeground } from './commands/run.js';
+import { registerNodeCommands } from './commands/node-commands.js';
 import { runSkillsInstall } from './commands/skills-install.js';
 import { runSkillsCheck, runSkillsInfo, runSkillsList } from './commands/skills-list.js';
 import { runSecurityAudit } from './commands/security-audit.js';
@@ -180,6 +181,7 @@ export function buildProgram(): Command {
     .action((flags: Parameters<typeof runSecurityAudit>[0]) => {
       process.exitCode = runSecurityAudit(flags);
     });
+  registerNodeCommands(program);
   return program;
 }
 

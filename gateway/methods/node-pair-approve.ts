@@ -18,7 +18,8 @@ export const nodePairApproveMethod = defineMethod({
   handler(params, context) {
     const nodes = requireNodes(context);
     const request = nodes.pairing.findPending(params.requestId);
-    if (!request) throw new ClawdbotError('NOT_FOUND', `no pending node request ${params.requestId}`);
+    if (!request)
+      throw new ClawdbotError('NOT_FOUND', `no pending node request ${params.requestId}`);
     const live = nodes.registry.get(request.nodeId);
     if (live === undefined || live.paired) {
       // Without its connection there is nowhere to send the token; the node asks again

@@ -28,7 +28,11 @@ export function describeNodes(nodes: GatewayNodes): NodeView[] {
   const views = [...ids].map((nodeId): NodeView => {
     const record = paired.find((node) => node.nodeId === nodeId);
     const session = live.get(nodeId);
-    const { connId: _conn, paired: _auth, ...liveFields } = session ?? {
+    const {
+      connId: _conn,
+      paired: _auth,
+      ...liveFields
+    } = session ?? {
       connId: '',
       paired: false,
     };

@@ -89,9 +89,7 @@ export class NodeRegistry {
       platform: client.platform,
       version: client.version,
       ...(client.deviceFamily !== undefined ? { deviceFamily: client.deviceFamily } : {}),
-      ...(client.modelIdentifier !== undefined
-        ? { modelIdentifier: client.modelIdentifier }
-        : {}),
+      ...(client.modelIdentifier !== undefined ? { modelIdentifier: client.modelIdentifier } : {}),
       ...(remoteIp !== undefined ? { remoteIp } : {}),
       ...(params.permissions !== undefined ? { permissions: params.permissions } : {}),
       ...(params.pathEnv !== undefined ? { pathEnv: params.pathEnv } : {}),
@@ -123,8 +121,7 @@ export class NodeRegistry {
 
   /** The node served by a connection. */
   byConnection(connId: string): NodeSession | undefined {
-    for (const entry of this.byId.values())
-      if (entry.link.connId === connId) return entry.session;
+    for (const entry of this.byId.values()) if (entry.link.connId === connId) return entry.session;
     return undefined;
   }
 
@@ -184,9 +181,7 @@ export class NodeRegistry {
         command: request.command,
         paramsJSON: request.params === undefined ? null : JSON.stringify(request.params),
         timeoutMs,
-        ...(request.idempotencyKey !== undefined
-          ? { idempotencyKey: request.idempotencyKey }
-          : {}),
+        ...(request.idempotencyKey !== undefined ? { idempotencyKey: request.idempotencyKey } : {}),
       });
       if (!sent) this.settle(id, new Error('the node connection is closing'));
     });
@@ -217,10 +212,7 @@ export class NodeRegistry {
   private failPending(nodeId: string, why: string): void {
     for (const [id, waiting] of this.pending) {
       if (waiting.nodeId !== nodeId) continue;
-      this.settle(
-        id,
-        new Error(`${why} while ${waiting.command} was running; it was not retried`),
-      );
+      this.settle(id, new Error(`${why} while ${waiting.command} was running; it was not retried`));
     }
   }
 }
