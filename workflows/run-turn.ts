@@ -372,6 +372,13 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
                 ref: turnRef,
                 settings,
                 ...(prepared.host !== undefined ? { host: prepared.host } : {}),
+                approve: () =>
+                  host.approvals.approve(
+                    turnRef,
+                    call,
+                    settings.approvals,
+                    `${host.approvalPrefix}::${call.id}`,
+                  ),
               })
             : { text: validated.text, isError: true };
           await bookkeeping['turn.recordToolResult']({ ...toolInput, ...result });

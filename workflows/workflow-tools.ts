@@ -7,8 +7,15 @@ import {
   parentSessionKeyAttribute,
   sessionKeyAttribute,
 } from './search-attributes.js';
+import { nodesTool } from './nodes-tool.js';
 import { subagent } from './subagent.js';
-import type { CronJobInput, CronToolRequest, TurnRef, TurnSettings } from './types.js';
+import type {
+  ApprovalDecision,
+  CronJobInput,
+  CronToolRequest,
+  TurnRef,
+  TurnSettings,
+} from './types.js';
 
 const { 'cron.manage': manageCron } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
@@ -21,6 +28,8 @@ export interface WorkflowToolContext {
   settings: TurnSettings;
   /** The host that owns the calling session's workspace (cluster). */
   host?: string;
+  /** Wait, durably, for the owner to approve this call (the turn's approval book). */
+  approve?: () => Promise<ApprovalDecision>;
 }
 
 /** A tool whose effect is a workflow of its own, run by the turn workflow itself. */
@@ -112,4 +121,5 @@ async function cron(args: Record<string, unknown>, { ref, settings }: WorkflowTo
 export const workflowTools: Record<string, WorkflowTool> = {
   sessions_spawn: sessionsSpawn,
   cron,
+  nodes: nodesTool,
 };

@@ -5,6 +5,7 @@ import { editFileTool } from './edit-file.js';
 import { imageTool } from './image.js';
 import { memoryGetTool } from './memory-get.js';
 import { memorySearchTool } from './memory-search.js';
+import { nodesTool } from './nodes.js';
 import { processTool } from './process.js';
 import { readFileTool } from './read-file.js';
 import { sessionsHistoryTool } from './sessions-history.js';
@@ -36,6 +37,7 @@ export const tools: readonly ToolDefinition[] = [
   ttsTool,
   memorySearchTool,
   memoryGetTool,
+  nodesTool,
 ];
 
 /** The tool registered under `name`, if any. */

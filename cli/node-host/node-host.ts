@@ -19,7 +19,7 @@ export interface NodeHostOptions {
   stateDir: string;
   nodeId?: string;
   displayName?: string;
-  log(line: string): void;
+  log: (line: string) => void;
   /** Reconnect backoff bounds (tests shorten them). */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;

@@ -23,6 +23,8 @@ import {
 import type { ChannelPlugin } from '../../channels/types.js';
 import { buildGatewayApp } from '../../gateway/app.js';
 import { createWebhookRouteTable } from '../../gateway/http/channel-routes.js';
+import { createGatewayNodes, type GatewayNodes } from '../../gateway/nodes/gateway-nodes.js';
+import { startNodesWorker, type NodesWorker } from '../../gateway/nodes/nodes-worker.js';
 import { assertSafeBind } from '../../gateway/ws/auth.js';
 import { tools as registeredTools } from '../../activities/tools/index.js';
 import { auditSecurity, securityStatus } from '../../core/security/audit.js';
@@ -155,6 +157,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let app: FastifyInstance | undefined;
   let remoteBus: ClosableBus | undefined;
   let channels: ChannelManager | undefined;
+  let gatewayNodes: GatewayNodes | undefined;
+  let nodesWorker: NodesWorker | undefined;
   const channelPlugins = options.channelPlugins ?? builtInChannels;
   const store = openSessionStore(config, paths.stateDir);
   // Gateway and worker in one process share an in-process bus; a lone worker sends its
@@ -174,6 +178,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await app.close().catch((error: Error) => logger.warn(`gateway close: ${error.message}`));
       logger.info('gateway stopped');
     }
+    await nodesWorker?.stop();
     if (worker) {
       await worker.stop();
       logger.info('worker stopped');
@@ -324,6 +329,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
 
     if (options.gateway) {
+      // Node sockets live in this process: so does the worker that serves the nodes tool.
+      gatewayNodes = createGatewayNodes(paths.stateDir);
+      nodesWorker = await startNodesWorker({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        nodes: gatewayNodes,
+        workspaceDir: paths.workspaceDir,
+        logger: logger.child('nodes'),
+      });
       const webhooks = createWebhookRouteTable();
       // The gateway process hosts the channels, with or without a worker: it also serves
       // their delivery task queues, so replies go out from here.
@@ -362,6 +377,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             channels!.pairingApprove(channel, code, notify),
         },
         webhooks,
+        nodes: gatewayNodes,
         config,
         health,
         agent,

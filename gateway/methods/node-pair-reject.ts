@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClawdbotError } from '../../core/errors.js';
+import { rejectPairing } from '../nodes/pair-decisions.js';
 import { requireNodes } from './node-deps.js';
 import { defineMethod } from './types.js';
 
@@ -9,18 +9,8 @@ export const nodePairRejectMethod = defineMethod({
   params: z.object({ requestId: z.string().min(1) }),
   result: z.object({ requestId: z.string(), nodeId: z.string() }).loose(),
   handler(params, context) {
-    const nodes = requireNodes(context);
-    const rejected = nodes.pairing.reject(params.requestId);
-    if (!rejected)
-      throw new ClawdbotError('NOT_FOUND', `no pending node request ${params.requestId}`);
-    const resolved = {
-      requestId: rejected.requestId,
-      nodeId: rejected.nodeId,
-      decision: 'rejected',
-      ts: Date.now(),
-    };
-    nodes.registry.sendEvent(rejected.nodeId, 'node.pair.resolved', resolved);
-    context.gateway.broadcast('node.pair.resolved', resolved);
-    return rejected;
+    return rejectPairing(requireNodes(context), params.requestId, (event, payload) =>
+      context.gateway.broadcast(event, payload),
+    );
   },
 });
