@@ -160,16 +160,18 @@ describe('nodes', { timeout: 180_000 }, () => {
     ).not.toContain(token);
 
     const status = await owner.request('status', {});
+    const offered = ['system.notify', 'system.run', 'system.which'];
     expect(status.payload).toMatchObject({
       nodes: [
         expect.objectContaining({
           nodeId,
           paired: true,
           connected: true,
-          commands: expect.arrayContaining(['system.run', 'system.notify', 'system.which']),
         }),
       ],
     });
+    const [entry] = (status.payload as { nodes: { commands: string[] }[] }).nodes;
+    expect(entry!.commands).toEqual(expect.arrayContaining(offered));
   });
 
   it('the nodes tool runs an allowlisted command on the node and returns its output', async () => {

@@ -270,7 +270,11 @@ export class Connection {
     const roles = method.roles ?? ['operator'];
     const unpaired = this.authMethod === 'unpaired-node';
     if (!roles.includes(this.session!.role) || (unpaired && !method.allowUnpairedNode)) {
-      this.fail(id, 'UNAUTHORIZED', `${name} is not allowed for a ${unpaired ? 'node that is not paired' : `${this.session!.role} connection`}`);
+      this.fail(
+        id,
+        'UNAUTHORIZED',
+        `${name} is not allowed for a ${unpaired ? 'node that is not paired' : `${this.session!.role} connection`}`,
+      );
       return;
     }
     const params = method.params.safeParse(frame.data.params ?? {});
