@@ -145,10 +145,18 @@ describe('nodes', { timeout: 180_000 }, () => {
       .pending;
     expect(pending).toEqual([expect.objectContaining({ nodeId, displayName: 'Test box' })]);
 
-    const approved = await owner.request('node.pair.approve', {
-      requestId: pending[0]!.requestId,
-    });
-    expect(approved).toMatchObject({ ok: true, payload: { node: { nodeId } } });
+    // The owner approves from the command line, through the running gateway.
+    const approve = spawnClawdbot([
+      'nodes',
+      'approve',
+      pending[0]!.requestId,
+      '--state-dir',
+      harness.paths.stateDir,
+      '--port',
+      new URL(wsUrl).port,
+    ]);
+    expect((await approve.exited).code).toBe(0);
+    expect(approve.output()).toContain(`Approved node request ${pending[0]!.requestId}`);
     await waitForOutput(node, `as paired node ${nodeId}`);
     // The token is on the node; the gateway keeps only its hash.
     const token = (
