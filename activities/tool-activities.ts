@@ -115,7 +115,7 @@ export function createToolActivities(
       // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.
       if (!inTurn) return { isError, text: result.text.slice(0, directCap) };
       await deps.store.append(session, [
-        toolResultEntry(input, result.text, isError, result.details),
+        toolResultEntry(input, result.text, isError, result.details, result.images),
       ]);
       publishPart(deps.bus, input, {
         type: 'tool-result',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AgentService } from '../../core/agent/agent-service.js';
 import type { Config } from '../../core/config/schema.js';
+import type { ImageBlock } from '../../core/messages.js';
 import type { TurnAccess } from '../../core/security/turn-access.js';
 import type { SessionStore } from '../../core/sessions/index.js';
 import type { MemoryService } from '../memory/service.js';
@@ -51,6 +52,12 @@ export interface SessionServices {
 /** What a tool call returns to the model; `details` is for clients and logs, not the model. */
 export interface ToolResult {
   text: string;
+  /**
+   * Images the model sees with the text (a screenshot, a canvas snapshot). They go into the
+   * transcript and to the provider (Anthropic: inside tool_result; OpenAI: a user message after
+   * the tool messages), never into workflow history.
+   */
+  images?: ImageBlock[];
   isError?: boolean;
   details?: Record<string, unknown>;
   /**
