@@ -189,6 +189,14 @@ function snapshotInPage(options: { attribute: string; maxChars: number }) {
       );
       return;
     }
+    if (element.tagName === 'LABEL') {
+      // A label's text is already its control's name: only the control itself is listed.
+      const control = (element as HTMLLabelElement).control;
+      if (control) {
+        if (element.contains(control)) walk(control, depth);
+        return;
+      }
+    }
     if (role === 'img') {
       const alt = clean(element.getAttribute('alt'));
       if (alt) push(`${indent}- img "${alt}"`);
