@@ -19,6 +19,8 @@ interface EndpointRecord {
   wsEndpoint: string;
   proxyPort: number;
   startedAt: number;
+  /** The active tab when a call last ended, so the next worker continues on it. */
+  activeTab?: string;
 }
 
 /** How the dialog that opens next is answered (set by the `dialog` action). */
@@ -285,8 +287,14 @@ export class BrowserManager {
     for (const page of context.pages()) watch(page);
     context.on('page', watch);
     if (context.pages().length === 0) await context.newPage();
-    const last = context.pages().at(-1);
-    if (last) session.activeTab = await tabId(last);
+    // The tab that was active for the worker before; the order of pages() after a reconnect
+    // says nothing about which one that was.
+    const ids = await Promise.all(context.pages().map((page) => tabId(page)));
+    const blankless = context.pages().findLastIndex((page) => page.url() !== 'about:blank');
+    session.activeTab =
+      record.activeTab && ids.includes(record.activeTab)
+        ? record.activeTab
+        : ids[blankless >= 0 ? blankless : ids.length - 1];
     browser.on('disconnected', () => {
       if (this.sessions.get(profile) === session) this.sessions.delete(profile);
     });
@@ -314,6 +322,15 @@ export class BrowserManager {
       // An unanswered dialog would block the page; without an armed answer it is dismissed.
       void (answer?.accept ? dialog.accept(answer.promptText) : dialog.dismiss()).catch(() => {});
     });
+  }
+
+  /** Record the session's active tab for a worker that takes the browser over later. */
+  remember(session: BrowserSession): void {
+    const record = this.readRecord(session.profile);
+    if (!record || record.pid !== session.pid || record.activeTab === session.activeTab) return;
+    const { activeTab: _previous, ...rest } = record;
+    const next = session.activeTab ? { ...rest, activeTab: session.activeTab } : rest;
+    writeFileSync(this.recordFile(session.profile), JSON.stringify(next));
   }
 
   /** The tab `id` (or the active tab), or TAB_NOT_FOUND. */

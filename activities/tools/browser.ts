@@ -338,7 +338,9 @@ async function run(request: Request, profile: string, context: ToolContext): Pro
     return { text: `The next dialog will be ${request.accept ? 'accepted' : 'dismissed'}.` };
   }
   const { session, origin } = await browsers.use(profile, { start: true });
-  const result = await runOnSession(request, session, browsers, context);
+  const result = await runOnSession(request, session, browsers, context).finally(() =>
+    browsers.remember(session),
+  );
   const note = originNotes[origin];
   return note ? { ...result, text: `${note}\n${result.text}` } : result;
 }
