@@ -111,6 +111,7 @@ export function createActivities(unredacted: ActivityDeps) {
           workspaceDir: deps.paths.workspaceDir,
           sandboxesDir: join(deps.paths.stateDir, 'sandboxes'),
           processesDir: join(deps.paths.stateDir, 'processes'),
+          browserDir: join(deps.paths.stateDir, 'browser'),
           skills,
           memory,
           ...(agent ? { sessions: { store: deps.store, agent } } : {}),

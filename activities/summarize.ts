@@ -47,7 +47,8 @@ export function renderMessage(message: Message): string {
         )
         .join('\n')}`;
     case 'toolResult': {
-      const text = message.content.map((block) => block.text).join('\n');
+      const images = message.images?.length ? `\n[${message.images.length} image(s)]` : '';
+      const text = message.content.map((block) => block.text).join('\n') + images;
       return `Tool ${message.toolName}${message.isError ? ' (error)' : ''}: ${headAndTail(text, toolResultChars)}`;
     }
   }

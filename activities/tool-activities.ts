@@ -7,6 +7,7 @@ import type { ToolInput, ToolOutput } from '../workflows/types.js';
 import { turnWorkspace } from '../core/security/turn-access.js';
 import { publishPart } from './publish.js';
 import { tools } from './tools/index.js';
+import { BrowserManager } from './tools/browser-manager.js';
 import { createProcessTable } from './tools/process-table.js';
 import type { MemoryService } from './memory/service.js';
 import {
@@ -33,6 +34,8 @@ export interface ToolActivityDeps {
   skills?: ToolSkills;
   /** The workspace's long-term memory; without it the memory tools answer that it is unavailable. */
   memory?: MemoryService;
+  /** Where browser profiles live (`<stateDir>/browser`); without it the browser tool is unavailable. */
+  browserDir?: string;
 }
 
 /** What a tool activity returns to the workflow: enough to continue, never the full output. */
@@ -58,6 +61,11 @@ export function createToolActivities(
   // One table per worker: it holds the stdin pipes of the processes this worker started.
   const processes =
     deps.processesDir !== undefined ? createProcessTable({ dir: deps.processesDir }) : undefined;
+  // One manager per worker: it holds the CDP connections and guard proxies of its browsers.
+  const browsers =
+    deps.browserDir !== undefined
+      ? new BrowserManager({ dir: deps.browserDir, config: () => deps.config.browser })
+      : undefined;
   const run =
     (tool: ToolDefinition) =>
     async (input: ToolInput): Promise<ToolOutput> => {
@@ -109,13 +117,14 @@ export function createToolActivities(
               ...(processes ? { processes } : {}),
               ...(deps.skills ? { skills: deps.skills } : {}),
               ...(deps.memory ? { memory: deps.memory } : {}),
+              ...(browsers ? { browsers } : {}),
             });
       const isError = result.isError ?? false;
       const media = 'media' in result && result.media?.length ? result.media : undefined;
       // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.
       if (!inTurn) return { isError, text: result.text.slice(0, directCap) };
       await deps.store.append(session, [
-        toolResultEntry(input, result.text, isError, result.details),
+        toolResultEntry(input, result.text, isError, result.details, result.images),
       ]);
       publishPart(deps.bus, input, {
         type: 'tool-result',

@@ -1,4 +1,4 @@
-import type { AssistantMessage, UserMessage } from '../core/messages.js';
+import type { AssistantMessage, ImageBlock, UserMessage } from '../core/messages.js';
 import { zeroUsage } from '../core/messages.js';
 import { transcriptEntryId, type MessageEntry, type SessionStore } from '../core/sessions/index.js';
 import type { EventBus, RunPart } from '../core/events/types.js';
@@ -97,6 +97,7 @@ export function toolResultEntry(
   text: string,
   isError: boolean,
   details?: unknown,
+  images: readonly ImageBlock[] = [],
 ): MessageEntry {
   return {
     type: 'message',
@@ -108,6 +109,7 @@ export function toolResultEntry(
       toolCallId: input.toolCallId,
       toolName: input.name,
       content: [{ type: 'text', text }],
+      ...(images.length > 0 ? { images: [...images] } : {}),
       ...(details !== undefined ? { details } : {}),
       isError,
       timestamp: Date.now(),

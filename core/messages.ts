@@ -9,7 +9,7 @@ export interface TextBlock {
   text: string;
 }
 
-/** An image attached by the user (base64 data). */
+/** An image (base64 data): attached by the user, or returned by a tool (a screenshot). */
 export interface ImageBlock {
   type: 'image';
   mimeType: string;
@@ -62,6 +62,11 @@ export interface ToolResultMessage {
   toolCallId: string;
   toolName: string;
   content: TextBlock[];
+  /**
+   * Images the model sees with the text (a browser screenshot). A field of their own, not
+   * content blocks, so readers of `content` keep reading text only.
+   */
+  images?: ImageBlock[];
   details?: unknown;
   isError: boolean;
   timestamp: number;

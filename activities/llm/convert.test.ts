@@ -188,3 +188,50 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(new Headers(), now)).toBeUndefined();
   });
 });
+
+describe('images in tool results', () => {
+  const image = { type: 'image' as const, mimeType: 'image/png', data: 'iVBORw0KGgo=' };
+  const screenshot: ToolResultMessage = {
+    ...result('a', 'Screenshot of the page.'),
+    images: [image],
+  };
+  const conversation = (messages: Message[]) => ({
+    system: '',
+    messages,
+    tools: [],
+    model: 'm',
+    maxTokens: 100,
+  });
+
+  it('go inside the tool_result block for Anthropic', () => {
+    const body = toAnthropicRequest(
+      conversation([user('look'), assistant(call('a'), call('b')), screenshot, result('b')]),
+    );
+    const blocks = body.messages[2]!.content as { type: string; content?: unknown }[];
+    expect(blocks.map((block) => block.type)).toEqual(['tool_result', 'tool_result']);
+    expect(blocks[0]!.content).toEqual([
+      { type: 'text', text: 'Screenshot of the page.' },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: image.data } },
+    ]);
+    expect(blocks[1]!.content).toBe('result b');
+  });
+
+  it('follow all tool messages as one user message for OpenAI', () => {
+    const body = toOpenAiRequest(
+      conversation([user('look'), assistant(call('a'), call('b')), screenshot, result('b')]),
+      'max_tokens',
+    );
+    expect(body.messages.map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'tool',
+      'tool',
+      'user',
+    ]);
+    expect(body.messages[2]!.content).toBe('Screenshot of the page.');
+    expect(body.messages[4]!.content).toEqual([
+      { type: 'text', text: '[Image returned by ls]' },
+      { type: 'image_url', image_url: { url: `data:image/png;base64,${image.data}` } },
+    ]);
+  });
+});

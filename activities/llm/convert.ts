@@ -152,15 +152,25 @@ function toAnthropicBlocks(message: Message): Anthropic.ContentBlockParam[] {
               input: block.arguments,
             },
       );
-    case 'toolResult':
+    case 'toolResult': {
+      const images = resultImages(message);
       return [
         {
           type: 'tool_result',
           tool_use_id: anthropicToolId(message.toolCallId),
-          content: resultText(message),
+          // tool_result takes text and image blocks; a plain string when there are no images
+          // keeps the bytes of earlier requests (and so their prompt-cache hits) unchanged.
+          content:
+            images.length === 0
+              ? resultText(message)
+              : [
+                  { type: 'text' as const, text: resultText(message) },
+                  ...images.map((image) => toAnthropicImage(image) as Anthropic.ImageBlockParam),
+                ],
           ...(message.isError ? { is_error: true } : {}),
         },
       ];
+    }
   }
 }
 
@@ -191,9 +201,34 @@ export function toOpenAiRequest(
 ): OpenAI.ChatCompletionCreateParamsNonStreaming {
   const messages: OpenAI.ChatCompletionMessageParam[] = [];
   if (input.system) messages.push({ role: 'system', content: input.system });
+  // A tool message carries text only, so the images of a run of tool results follow it as one
+  // user message (the API wants the tool messages straight after their assistant message).
+  let pendingImages: { toolName: string; image: ImageBlock }[] = [];
+  const flushImages = () => {
+    if (pendingImages.length === 0) return;
+    const names = [...new Set(pendingImages.map(({ toolName }) => toolName))].join(', ');
+    messages.push({
+      role: 'user',
+      content: [
+        {
+          type: 'text',
+          text: `[Image${pendingImages.length > 1 ? 's' : ''} returned by ${names}]`,
+        },
+        ...pendingImages.map(({ image }) => toOpenAiImage(image)),
+      ],
+    });
+    pendingImages = [];
+  };
   for (const message of repairToolPairing(input.messages)) {
+    if (message.role !== 'toolResult') flushImages();
     messages.push(toOpenAiMessage(message));
+    if (message.role === 'toolResult') {
+      for (const image of resultImages(message)) {
+        pendingImages.push({ toolName: message.toolName, image });
+      }
+    }
   }
+  flushImages();
   return {
     model: input.model,
     messages,
@@ -246,10 +281,16 @@ function toOpenAiUserContent(message: UserMessage): string | OpenAI.ChatCompleti
   if (message.content.every((block) => block.type === 'text'))
     return texts(message.content).join('\n');
   return message.content.map((block) =>
-    block.type === 'text'
-      ? { type: 'text', text: block.text }
-      : { type: 'image_url', image_url: { url: `data:${block.mimeType};base64,${block.data}` } },
+    block.type === 'text' ? { type: 'text', text: block.text } : toOpenAiImage(block),
   );
+}
+
+function toOpenAiImage(block: ImageBlock): OpenAI.ChatCompletionContentPartImage {
+  return { type: 'image_url', image_url: { url: `data:${block.mimeType};base64,${block.data}` } };
+}
+
+function resultImages(message: ToolResultMessage): ImageBlock[] {
+  return message.images ?? [];
 }
 
 function texts(content: readonly (TextBlock | ImageBlock | ToolCallBlock)[]): string[] {

@@ -1,5 +1,6 @@
 import { applyPatchTool } from './apply-patch.js';
 import { bashTool } from './bash.js';
+import { browserTool } from './browser.js';
 import { cronTool } from './cron.js';
 import { editFileTool } from './edit-file.js';
 import { imageTool } from './image.js';
@@ -37,6 +38,7 @@ export const tools: readonly ToolDefinition[] = [
   ttsTool,
   memorySearchTool,
   memoryGetTool,
+  browserTool,
   nodesTool,
 ];
 

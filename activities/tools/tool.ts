@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { AgentService } from '../../core/agent/agent-service.js';
 import type { Config } from '../../core/config/schema.js';
+import type { ImageBlock } from '../../core/messages.js';
 import type { TurnAccess } from '../../core/security/turn-access.js';
 import type { SessionStore } from '../../core/sessions/index.js';
 import type { MemoryService } from '../memory/service.js';
+import type { BrowserManager } from './browser-manager.js';
 import type { ProcessTable } from './process-table.js';
 
 /** What a tool receives besides its input: where it works and how to report progress. */
@@ -32,6 +34,8 @@ export interface ToolContext {
   skills?: ToolSkills;
   /** Long-term memory of the workspace (memory_search, memory_get). */
   memory?: MemoryService;
+  /** This worker's browsers, one per profile (the browser tool). */
+  browsers?: BrowserManager;
 }
 
 /** What tools see of the host's skills (computed when asked, from the current config). */
@@ -51,6 +55,12 @@ export interface SessionServices {
 /** What a tool call returns to the model; `details` is for clients and logs, not the model. */
 export interface ToolResult {
   text: string;
+  /**
+   * Images the model sees with the text (a screenshot, a canvas snapshot). They go into the
+   * transcript and to the provider (Anthropic: inside tool_result; OpenAI: a user message after
+   * the tool messages), never into workflow history.
+   */
+  images?: ImageBlock[];
   isError?: boolean;
   details?: Record<string, unknown>;
   /**
@@ -150,6 +160,15 @@ export const toolErrorCodes = {
     'memory_get: the path is not MEMORY.md, under memory/, or in memory.extraPaths.',
   PROCESS_NOT_OWNED:
     'process: another worker, still running, started the process; only it can write to or kill it.',
+  BROWSER_UNAVAILABLE:
+    'browser: browser.enabled is false, or Chromium (browser.executablePath) could not be started.',
+  BROWSER_NOT_RUNNING:
+    'browser: the profile has no running browser and the action does not start one.',
+  TAB_NOT_FOUND: 'browser: no open tab has this id (see action "tabs").',
+  REF_NOT_FOUND: 'browser: no element of the page has this ref; take a new snapshot.',
+  EVALUATE_DISABLED: 'browser: act kind "evaluate" is off unless browser.evaluateEnabled is true.',
+  BROWSER_ACTION_FAILED:
+    'browser: the page did not let the action happen (element hidden, timeout, navigation error).',
 } as const;
 
 /** A stable ToolError code. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { browserSchema } from './browser-schema.js';
 import { skillsConfigSchema } from './skills-schema.js';
 import { memorySchema } from './memory-schema.js';
 import { imageModelSchema, ttsSchema } from './media-schema.js';
@@ -200,6 +201,7 @@ export const configSchema = z.strictObject({
   tools: toolsSchema.default(toolsSchema.parse({})),
   skills: skillsConfigSchema.default(skillsConfigSchema.parse({})),
   memory: memorySchema.default(memorySchema.parse({})),
+  browser: browserSchema.default(browserSchema.parse({})),
   security: securitySchema.default(securitySchema.parse({})),
   sandbox: sandboxSchema.default(sandboxSchema.parse({})),
   tts: ttsSchema.default(ttsSchema.parse({})),

@@ -11,6 +11,10 @@ const imageTokens = 1_600;
 
 /** Estimated tokens of one message as a provider would bill it. */
 export function messageTokens(estimator: TokenEstimator, model: string, message: Message): number {
+  if (message.role === 'toolResult' && message.images?.length) {
+    const { images, ...text } = message;
+    return estimator.count(model, text) + images.length * imageTokens;
+  }
   if (message.role !== 'user' || message.content.every((block) => block.type === 'text')) {
     return estimator.count(model, message);
   }

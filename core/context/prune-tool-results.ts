@@ -4,7 +4,7 @@
  * summarised) they are cut to their head and tail, with a note of what was cut. Only the
  * copy sent to the model changes; the transcript keeps the full text.
  */
-import type { Message, ToolResultMessage } from '../messages.js';
+import { messageText, type Message, type ToolResultMessage } from '../messages.js';
 
 /** How pruning treats tool results. */
 export interface PruneOptions {
@@ -37,10 +37,26 @@ export function headAndTail(text: string, maxChars: number): string {
   );
 }
 
-function shortened(message: ToolResultMessage, maxChars: number): ToolResultMessage {
-  const text = message.content.map((block) => block.text).join('\n');
-  if (text.length <= maxChars) return message;
-  return { ...message, content: [{ type: 'text', text: headAndTail(text, maxChars) }] };
+function shortened(
+  message: ToolResultMessage,
+  maxChars: number,
+  keepImages: boolean,
+): ToolResultMessage {
+  const text = messageText(message);
+  const images = message.images ?? [];
+  if (text.length <= maxChars && (keepImages || images.length === 0)) return message;
+  const kept = text.length <= maxChars ? text : headAndTail(text, maxChars);
+  // An image costs as much as a long page: only the recent turns' screenshots are worth it.
+  const dropped =
+    !keepImages && images.length > 0
+      ? `\n\n[${images.length} image(s) of this tool result were left out to save context.]`
+      : '';
+  const { images: _images, ...rest } = message;
+  return {
+    ...rest,
+    content: [{ type: 'text', text: kept + dropped }],
+    ...(keepImages && images.length > 0 ? { images } : {}),
+  };
 }
 
 /**
@@ -53,8 +69,9 @@ export function pruneToolResults(messages: readonly Message[], options: PruneOpt
   for (let index = messages.length - 1; index >= 0; index--) {
     const message = messages[index]!;
     if (message.role === 'toolResult') {
-      const limit = turnsFromEnd < options.keepRecentTurns ? options.hardChars : options.softChars;
-      pruned[index] = shortened(message, Math.min(limit, options.hardChars));
+      const recent = turnsFromEnd < options.keepRecentTurns;
+      const limit = recent ? options.hardChars : options.softChars;
+      pruned[index] = shortened(message, Math.min(limit, options.hardChars), recent);
     } else {
       pruned[index] = message;
     }
