@@ -7,7 +7,11 @@ import type { ChannelAccountHandle, ChannelStartContext } from '../../channels/t
 import type { SignalAccount } from './config.js';
 import { startSignalDaemon, type SignalDaemon } from './daemon.js';
 import { runSignalEventStream } from './event-stream.js';
-import { normalizeEnvelope, type SignalAttachmentFetcher, type SignalEnvelope } from './normalize.js';
+import {
+  normalizeEnvelope,
+  type SignalAttachmentFetcher,
+  type SignalEnvelope,
+} from './normalize.js';
 import { SignalOutbound } from './outbound.js';
 import { SignalRpcClient } from './rpc-client.js';
 
@@ -44,7 +48,8 @@ export async function startSignalAccount(
       id: attachment.id,
       ...from,
     });
-    if (!result?.data) throw new Error(`signal-cli returned no data for attachment ${attachment.id}`);
+    if (!result?.data)
+      throw new Error(`signal-cli returned no data for attachment ${attachment.id}`);
     return Buffer.from(result.data, 'base64');
   };
 
@@ -80,7 +85,9 @@ export async function startSignalAccount(
       try {
         payload = JSON.parse(event.data) as { envelope?: SignalEnvelope };
       } catch {
-        logger.warn('signal-cli sent an event that is not JSON', { data: event.data.slice(0, 200) });
+        logger.warn('signal-cli sent an event that is not JSON', {
+          data: event.data.slice(0, 200),
+        });
         return;
       }
       if (payload.envelope) await handleEnvelope(payload.envelope);
