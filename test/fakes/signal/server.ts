@@ -97,8 +97,9 @@ export async function startFakeSignal(options: { port?: number } = {}): Promise<
     switch (method) {
       case 'send': {
         const timestamp = ++clock;
-        const list = (value: unknown) =>
-          value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+        // signal-cli takes one value or an array wherever its CLI takes several.
+        const list = (value: unknown): string[] =>
+          value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v) => `${v}`);
         const recipients = list(params.recipient);
         if (recipients.length === 0 && typeof params.groupId !== 'string') {
           throw Object.assign(new Error('No recipients given'), { code: -32602 });
@@ -238,7 +239,7 @@ export async function startFakeSignal(options: { port?: number } = {}): Promise<
     refuseStreams(refuse) {
       refusing = refuse;
     },
-    waitFor: waiter.waitFor,
+    waitFor: (check) => waiter.waitFor(check),
     async close() {
       for (const client of clients) client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
