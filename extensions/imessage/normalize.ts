@@ -4,6 +4,7 @@
  * `guid` (stable across redeliveries and restarts). A group message addresses the bot
  * when it names one of `mentionNames` (iMessage has no mentions of a bot account).
  */
+import { namesBot } from '../../channels/shared/name-mention.js';
 import type { ChannelInbound, InboundAttachment } from '../../channels/types.js';
 
 /** An attachment as imsg describes it (a file in the Mac's Messages folder). */
@@ -38,15 +39,6 @@ export interface ImsgMessage {
 
 /** Reads a file of the Mac (locally, or over ssh). */
 export type ImsgFileReader = (path: string) => Promise<Uint8Array>;
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Whether `text` names the bot (a whole word, any case, with or without "@"). */
-export function namesBot(text: string, names: readonly string[]): boolean {
-  return names.some((name) =>
-    new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escapeRegExp(name)}(?![\\p{L}\\p{N}_])`, 'iu').test(text),
-  );
-}
 
 function kindOf(mimeType: string | undefined): InboundAttachment['kind'] {
   if (mimeType?.startsWith('image/')) return 'image';
