@@ -11,6 +11,7 @@ import { createProcessTable } from './tools/process-table.js';
 import type { MemoryService } from './memory/service.js';
 import {
   runTool,
+  type ChannelToolHost,
   type SessionServices,
   type ToolDefinition,
   type ToolSkills,
@@ -33,6 +34,10 @@ export interface ToolActivityDeps {
   skills?: ToolSkills;
   /** The workspace's long-term memory; without it the memory tools answer that it is unavailable. */
   memory?: MemoryService;
+  /** Register these tools only (default: every tool): a channel's tools in the gateway. */
+  tools?: readonly ToolDefinition[];
+  /** The channel accounts of this process (the gateway), for the <channel>_actions tools. */
+  channels?: ChannelToolHost;
 }
 
 /** What a tool activity returns to the workflow: enough to continue, never the full output. */
@@ -109,6 +114,7 @@ export function createToolActivities(
               ...(processes ? { processes } : {}),
               ...(deps.skills ? { skills: deps.skills } : {}),
               ...(deps.memory ? { memory: deps.memory } : {}),
+              ...(deps.channels ? { channels: deps.channels } : {}),
             });
       const isError = result.isError ?? false;
       const media = 'media' in result && result.media?.length ? result.media : undefined;
@@ -128,7 +134,7 @@ export function createToolActivities(
       return { isError, text: result.text.slice(0, historyCap), ...(media ? { media } : {}) };
     };
   return Object.fromEntries(
-    tools
+    (deps.tools ?? tools)
       .filter((tool) => tool.runsIn !== 'workflow')
       .map((tool) => [`tool.${tool.name}`, run(tool)]),
   );
