@@ -25,6 +25,7 @@ import { createLlmActivity } from './llm-activity.js';
 import { createPromptParts } from './prompt-parts.js';
 import { createMemoryActivities } from './memory-activities.js';
 import { createMemoryService, type MemoryService } from './memory/service.js';
+import { createMessagePlanActivity } from './message-plan.js';
 import { createSessionActivities } from './sessions.js';
 import { createSkillActivities } from './skills.js';
 import { createToolActivities } from './tool-activities.js';
@@ -88,6 +89,7 @@ export function createActivities(unredacted: ActivityDeps) {
   const prompt = createPromptParts({ config, workspaceDir: deps.paths.workspaceDir, skills });
   return {
     ...createSessionActivities({ agent }),
+    ...createMessagePlanActivity({ config, store: deps.store }),
     ...createCronActivities({ agent }),
     ...createMemoryActivities({ memory, config }),
     ...turn,

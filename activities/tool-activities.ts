@@ -12,6 +12,7 @@ import { createProcessTable } from './tools/process-table.js';
 import type { MemoryService } from './memory/service.js';
 import {
   runTool,
+  type ChannelToolHost,
   type SessionServices,
   type ToolDefinition,
   type ToolSkills,
@@ -36,6 +37,10 @@ export interface ToolActivityDeps {
   memory?: MemoryService;
   /** Where browser profiles live (`<stateDir>/browser`); without it the browser tool is unavailable. */
   browserDir?: string;
+  /** Register these tools only (default: every tool): a channel's tools in the gateway. */
+  tools?: readonly ToolDefinition[];
+  /** The channel accounts of this process (the gateway), for the <channel>_actions tools. */
+  channels?: ChannelToolHost;
 }
 
 /** What a tool activity returns to the workflow: enough to continue, never the full output. */
@@ -118,6 +123,7 @@ export function createToolActivities(
               ...(deps.skills ? { skills: deps.skills } : {}),
               ...(deps.memory ? { memory: deps.memory } : {}),
               ...(browsers ? { browsers } : {}),
+              ...(deps.channels ? { channels: deps.channels } : {}),
             });
       const isError = result.isError ?? false;
       const media = 'media' in result && result.media?.length ? result.media : undefined;
@@ -137,7 +143,7 @@ export function createToolActivities(
       return { isError, text: result.text.slice(0, historyCap), ...(media ? { media } : {}) };
     };
   return Object.fromEntries(
-    tools
+    (deps.tools ?? tools)
       .filter((tool) => tool.runsIn !== 'workflow')
       .map((tool) => [`tool.${tool.name}`, run(tool)]),
   );

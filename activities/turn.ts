@@ -13,6 +13,7 @@ import type {
   TurnRef,
 } from '../workflows/types.js';
 import { hostTaskQueue, type Placement } from '../core/cluster/placement.js';
+import { channelToolsTaskQueue } from '../workflows/channel-delivery.js';
 import type { Config } from '../core/config/schema.js';
 import { sandboxProblem } from '../core/security/sandbox.js';
 import {
@@ -117,6 +118,9 @@ export function toolResultEntry(
   };
 }
 
+/** How long a channel tool's call waits for the gateway hosting the channel. */
+const channelToolTimeoutMs = 60_000;
+
 /**
  * Each tool's activity policy, as the workflow schedules it. With `host` (a cluster's
  * shared store), host-bound tools go to that host's task queue and fail unrun if no
@@ -124,11 +128,20 @@ export function toolResultEntry(
  */
 export function toolPolicies(
   placement?: Placement & { owner: string },
+  /** The shared task queue: a channel's tools run on `<it>@channel:<channel>`. */
+  baseTaskQueue?: string,
 ): Record<string, ToolActivityPolicy> {
   return Object.fromEntries(
     tools.map((tool) => [
       tool.name,
       {
+        ...(tool.policy.channel !== undefined && baseTaskQueue !== undefined
+          ? {
+              taskQueue: channelToolsTaskQueue(baseTaskQueue, tool.policy.channel),
+              scheduleToStartTimeoutMs: channelToolTimeoutMs,
+              channel: tool.policy.channel,
+            }
+          : {}),
         ...(placement && tool.policy.hostBound
           ? {
               taskQueue: hostTaskQueue(placement.taskQueue, placement.owner),
@@ -154,7 +167,10 @@ export function createTurnActivities({ config: current, store, bus, placement }:
       config: current(),
       sessionKey,
       subjects: messages.map(messageSubject),
-      toolNames: tools.map((tool) => tool.name),
+      // A channel's tools are offered only while the channel is configured.
+      toolNames: tools
+        .filter((tool) => tool.available?.(current()) ?? true)
+        .map((tool) => tool.name),
       sandboxProblem: () => sandboxProblem(current().sandbox),
     });
   const onlyAllowed = (
@@ -176,14 +192,18 @@ export function createTurnActivities({ config: current, store, bus, placement }:
     });
     const access = accessOf(sessionKey, init.messages);
     if (!store.shared)
-      return { sessionId: session.sessionId, tools: onlyAllowed(toolPolicies(), access), access };
+      return {
+        sessionId: session.sessionId,
+        tools: onlyAllowed(toolPolicies(undefined, placement.taskQueue), access),
+        access,
+      };
     // An entry created before the store was shared has no owner: this host serves this
     // turn (not recorded; the next turn's worker decides again).
     const owner = session.host ?? placement.hostId;
     return {
       sessionId: session.sessionId,
       host: owner,
-      tools: onlyAllowed(toolPolicies({ ...placement, owner }), access),
+      tools: onlyAllowed(toolPolicies({ ...placement, owner }, placement.taskQueue), access),
       access,
     };
   };

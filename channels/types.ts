@@ -182,6 +182,23 @@ export interface ChannelHttpRoute {
   }): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
 }
 
+/** A chat (and thread) a message-level operation works in; a DeliveryTarget is one. */
+export interface ChannelChatRef {
+  chatId: string;
+  threadId?: string;
+}
+
+/** One message as readMessages returns it. */
+export interface ChannelMessage {
+  platformMessageId: string;
+  senderId?: string;
+  senderName?: string;
+  text: string;
+  /** Platform timestamp in ms. */
+  sentAt?: number;
+  threadId?: string;
+}
+
 /** A started account: outbound calls and stopping. */
 export interface ChannelAccountHandle {
   sendText(input: SendTextInput): Promise<SentMessage>;
@@ -198,6 +215,26 @@ export interface ChannelAccountHandle {
     text: string,
     options?: { formatted: boolean },
   ): Promise<void>;
+  /**
+   * Add the bot's reaction to a message (`remove`: take it away). Optional, like the three
+   * below: the message tool says so when a channel lacks one. Failures throw ChannelSendError.
+   */
+  react?(
+    target: ChannelChatRef,
+    platformMessageId: string,
+    emoji: string,
+    options?: { remove?: boolean },
+  ): Promise<void>;
+  /** Delete a message (the bot's own; others' where the platform lets a bot). */
+  deleteMessage?(target: ChannelChatRef, platformMessageId: string): Promise<void>;
+  /** A chat's recent messages, newest first (platforms whose bots may read history). */
+  readMessages?(target: ChannelChatRef, options: { limit: number }): Promise<ChannelMessage[]>;
+  /**
+   * A platform-specific operation of the `<channel>_actions` tool (pin, polls, moderation):
+   * `params` is that tool's validated input; the result is JSON for the model. Throws
+   * ChannelSendError with the platform's own message when the platform refuses.
+   */
+  action?(name: string, params: Record<string, unknown>): Promise<unknown>;
   /** Probe the platform (getMe, auth.test, /users/@me): throws with the reason on failure. */
   probe(): Promise<{ botName: string }>;
   stop(): Promise<void>;
@@ -214,6 +251,8 @@ export interface CommonAccountOptions {
   replyToMode: 'off' | 'first' | 'all';
   textChunkLimit?: number;
   mediaMaxMb: number;
+  /** Action groups switched on or off (`channels.<id>.actions`); unset = the group's default. */
+  actions?: Record<string, boolean>;
 }
 
 /**

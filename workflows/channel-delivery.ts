@@ -18,12 +18,21 @@ export interface ChannelDeliverInput {
   text: string;
   /** A sandboxed stranger's session: `MEDIA:` files come from its sandbox workspace only. */
   workspaceId?: string;
+  /**
+   * Set for a message tool send: delivery ids and `delivery` entries are keyed by `key`
+   * (`<runId>:<step>:<toolCallId>`) rather than the run, so a retried call sends nothing
+   * twice and a turn's reply and its tool sends never mistake each other's pieces. The
+   * first piece quotes `replyTo` when set; replyToMode and drafts do not apply.
+   */
+  toolSend?: { key: string; replyTo?: string };
 }
 
 /** What `channel.deliver` reports: pieces sent now, and those a previous attempt had sent. */
 export interface ChannelDeliverResult {
   sent: number;
   skipped: number;
+  /** The platform ids of the pieces that went out (this attempt's and earlier ones'), in order. */
+  messageIds?: string[];
 }
 
 /** The activity, as workflows see it (types only). */
@@ -40,6 +49,14 @@ export const channelRejectedErrorType = 'ChannelRejected';
  */
 export function channelTaskQueue(baseTaskQueue: string, channel: string, accountId: string) {
   return `${baseTaskQueue}@channel:${channel}:${accountId}`;
+}
+
+/**
+ * The task queue of a channel's own tools (telegram_actions...), served by the gateway
+ * process hosting the channel's accounts; the tool picks the account from its input.
+ */
+export function channelToolsTaskQueue(baseTaskQueue: string, channel: string) {
+  return `${baseTaskQueue}@channel:${channel}`;
 }
 
 /** The reply's destination: the latest message of the turn that came from a channel. */

@@ -13,10 +13,10 @@ import type { RunPart } from '../core/events/types.js';
 import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
 import type { SkillsSnapshot } from '../core/skills/catalog.js';
 import type { ApprovalBook } from './approvals.js';
-import { deliverReply } from './channel-delivery.js';
+import { deliverReply, deliveryTargetOf } from './channel-delivery.js';
 import { recallMemories } from './memory-recall.js';
 import { hostUnreachableText, toolActivity } from './tool-proxy.js';
-import { workflowTools } from './workflow-tools.js';
+import { strangerSafeWorkflowTools, workflowTools } from './workflow-tools.js';
 import type {
   ApprovalRules,
   GenerateInput,
@@ -235,6 +235,8 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
     ...(input.host !== undefined ? { host: input.host } : {}),
   };
 
+  // The chat the turn came from: the message tool is bound to it.
+  const origin = deliveryTargetOf(input.messages);
   // The access decided when the turn was prepared (kept for the reply's delivery).
   let access: PreparedTurn['access'];
   try {
@@ -351,7 +353,11 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
           }
         }
         const workflowTool = workflowTools[call.name];
-        if (workflowTool && prepared.access?.trust === 'other') {
+        if (
+          workflowTool &&
+          prepared.access?.trust === 'other' &&
+          !strangerSafeWorkflowTools.has(call.name)
+        ) {
           // A sub-agent or cron job runs later as a session of its own, with no sender to
           // hold it to this session's policy: config that allows these to strangers would
           // hand them the owner's rights, so they stay the owner's.
@@ -379,12 +385,17 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
                     settings.approvals,
                     `${host.approvalPrefix}::${call.id}`,
                   ),
+                call: { id: call.id, step },
+                ...(origin ? { origin } : {}),
+                ...(prepared.access?.sandbox?.workspaceId !== undefined
+                  ? { workspaceId: prepared.access.sandbox.workspaceId }
+                  : {}),
               })
             : { text: validated.text, isError: true };
           await bookkeeping['turn.recordToolResult']({ ...toolInput, ...result });
           continue;
         }
-        if (hostDown && policy.taskQueue !== undefined) {
+        if (hostDown && policy.taskQueue !== undefined && policy.channel === undefined) {
           // One wait for a dead host per turn: several file calls in a step must not cost
           // the timeout each before the model hears anything.
           await bookkeeping['turn.recordToolResult']({
@@ -406,7 +417,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
           // worker died, or a workspace host that is down): the model is told, and the
           // turn goes on.
           const unreachable = hostUnreachableText(error, call.name, prepared.host, policy);
-          if (unreachable !== undefined) hostDown = true;
+          if (unreachable !== undefined && policy.channel === undefined) hostDown = true;
           await bookkeeping['turn.recordToolResult']({
             ...toolInput,
             isError: true,

@@ -40,6 +40,12 @@ export function hostUnreachableText(
   if (!(cause instanceof TimeoutFailure) || cause.timeoutType !== TimeoutType.SCHEDULE_TO_START)
     return undefined;
   const seconds = Math.round((policy?.scheduleToStartTimeoutMs ?? 0) / 1000);
+  if (policy?.channel !== undefined) {
+    return (
+      `Tool ${name} was not run: no gateway process hosting ${policy.channel} picked the call ` +
+      `up within ${seconds} s (the gateway is down or runs without channels); try again later.`
+    );
+  }
   return (
     `Tool ${name} was not run: this session's workspace is on host "${host ?? 'unknown'}", and ` +
     `no worker of that host picked the call up within ${seconds} s (the host is down or ` +

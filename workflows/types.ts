@@ -143,6 +143,8 @@ export interface ToolActivityPolicy {
   taskQueue?: string;
   /** How long the call waits for that host's worker before it fails, unrun. */
   scheduleToStartTimeoutMs?: number;
+  /** A channel's tool: `taskQueue` is the gateway hosting that channel, not a workspace host. */
+  channel?: string;
 }
 
 /** Result of preparing a turn. */

@@ -9,10 +9,12 @@ import {
 } from './search-attributes.js';
 import { nodesTool } from './nodes-tool.js';
 import { subagent } from './subagent.js';
+import { messageTool } from './message-tool.js';
 import type {
   ApprovalDecision,
   CronJobInput,
   CronToolRequest,
+  DeliveryTarget,
   TurnRef,
   TurnSettings,
 } from './types.js';
@@ -30,6 +32,12 @@ export interface WorkflowToolContext {
   host?: string;
   /** Wait, durably, for the owner to approve this call (the turn's approval book). */
   approve?: () => Promise<ApprovalDecision>;
+  /** The tool call: its id and the step it came in (keys for idempotent effects). */
+  call: { id: string; step: number };
+  /** The chat the turn's message came from (a messaging channel), if it did. */
+  origin?: DeliveryTarget;
+  /** A sandboxed stranger's session: files it sends come from its own workspace only. */
+  workspaceId?: string;
 }
 
 /** A tool whose effect is a workflow of its own, run by the turn workflow itself. */
@@ -122,4 +130,12 @@ export const workflowTools: Record<string, WorkflowTool> = {
   sessions_spawn: sessionsSpawn,
   cron,
   nodes: nodesTool,
+  message: messageTool,
 };
+
+/**
+ * Workflow tools a stranger's session may run when its policy allows them: their effect
+ * ends with the call and stays bound to the session's own chat (message), unlike a
+ * sub-agent or a cron job that would act later with no sender to hold it to the policy.
+ */
+export const strangerSafeWorkflowTools: ReadonlySet<string> = new Set(['message']);

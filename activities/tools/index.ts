@@ -2,17 +2,21 @@ import { applyPatchTool } from './apply-patch.js';
 import { bashTool } from './bash.js';
 import { browserTool } from './browser.js';
 import { cronTool } from './cron.js';
+import { discordActionsTool } from './discord-actions.js';
 import { editFileTool } from './edit-file.js';
 import { imageTool } from './image.js';
 import { memoryGetTool } from './memory-get.js';
 import { memorySearchTool } from './memory-search.js';
 import { nodesTool } from './nodes.js';
+import { messageTool } from './message.js';
 import { processTool } from './process.js';
 import { readFileTool } from './read-file.js';
 import { sessionsHistoryTool } from './sessions-history.js';
 import { sessionsListTool } from './sessions-list.js';
 import { sessionsSendTool } from './sessions-send.js';
 import { sessionsSpawnTool } from './sessions-spawn.js';
+import { slackActionsTool } from './slack-actions.js';
+import { telegramActionsTool } from './telegram-actions.js';
 import type { ToolDefinition } from './tool.js';
 import { ttsTool } from './tts.js';
 import { webFetchTool } from './web-fetch.js';
@@ -40,6 +44,10 @@ export const tools: readonly ToolDefinition[] = [
   memoryGetTool,
   browserTool,
   nodesTool,
+  messageTool,
+  telegramActionsTool,
+  discordActionsTool,
+  slackActionsTool,
 ];
 
 /** The tool registered under `name`, if any. */

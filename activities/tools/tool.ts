@@ -7,6 +7,11 @@ import type { SessionStore } from '../../core/sessions/index.js';
 import type { MemoryService } from '../memory/service.js';
 import type { BrowserManager } from './browser-manager.js';
 import type { ProcessTable } from './process-table.js';
+import type {
+  ChannelAccountHandle,
+  ChannelPlugin,
+  CommonAccountOptions,
+} from '../../channels/types.js';
 
 /** What a tool receives besides its input: where it works and how to report progress. */
 export interface ToolContext {
@@ -36,6 +41,25 @@ export interface ToolContext {
   memory?: MemoryService;
   /** This worker's browsers, one per profile (the browser tool). */
   browsers?: BrowserManager;
+  /** The channel accounts this process hosts (the gateway): the <channel>_actions tools. */
+  channels?: ChannelToolHost;
+}
+
+/** A running channel account as a channel tool uses it. */
+export interface ChannelToolAccount {
+  accountId: string;
+  plugin: ChannelPlugin;
+  options: CommonAccountOptions;
+  handle: ChannelAccountHandle;
+}
+
+/** What the channel tools reach in the process hosting the channels. */
+export interface ChannelToolHost {
+  /**
+   * The running account of `channel`: `accountId`, else `default`, else the only one; an
+   * `error` sentence (not configured, not running and why) when there is none.
+   */
+  account(channel: string, accountId?: string): ChannelToolAccount | { error: string };
 }
 
 /** What tools see of the host's skills (computed when asked, from the current config). */
@@ -84,6 +108,11 @@ export interface ToolPolicy {
    * cluster it runs only on the worker of the host that owns the session.
    */
   hostBound?: boolean;
+  /**
+   * The tool works through this channel's SDK (telegram_actions): it runs on the channel's
+   * task queue, served by the gateway process that hosts the channel's accounts.
+   */
+  channel?: string;
 }
 
 /** One tool: its name and description for the model, its input schema and its code. */
@@ -97,6 +126,8 @@ export interface ToolDefinition<S extends z.ZodObject = z.ZodObject> {
   description: string;
   inputSchema: S;
   policy: ToolPolicy;
+  /** Offered to the model only when this says so (a channel tool: its channel is configured). */
+  available?(config: Config): boolean;
   execute(input: z.output<S>, context: ToolContext): Promise<ToolResult>;
 }
 
@@ -158,6 +189,16 @@ export const toolErrorCodes = {
   PROCESS_NOT_RUNNING: 'process: the process has exited or is lost, or its input is closed.',
   PATH_OUTSIDE_MEMORY:
     'memory_get: the path is not MEMORY.md, under memory/, or in memory.extraPaths.',
+  CHANNEL_NOT_CONFIGURED: 'The channel named is not configured (no channels.<id> section).',
+  CHANNEL_NOT_RUNNING:
+    'The channel account is configured but not running in the gateway (the reason is given).',
+  ACTION_DISABLED:
+    'The action is turned off by channels.<id>.actions.<group> (the message names the setting).',
+  ACTION_UNSUPPORTED: 'The channel has no such operation (e.g. reading history on Telegram).',
+  ACTION_FAILED: "The platform refused the operation; the message is the platform's own.",
+  TARGET_NOT_ALLOWED:
+    'message: a chat session may only reach its own chat unless tools.message allows more.',
+  TARGET_UNKNOWN: 'message: the target session has no chat on a messaging channel to send to.',
   PROCESS_NOT_OWNED:
     'process: another worker, still running, started the process; only it can write to or kill it.',
   BROWSER_UNAVAILABLE:

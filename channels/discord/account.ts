@@ -4,6 +4,7 @@ import type { APIUser, Message, RateLimitData } from 'discord.js';
 import type { ChannelAccountHandle, ChannelStartContext } from '../types.js';
 import { discordToken } from './config.js';
 import type { DiscordAccount } from './config.js';
+import { deleteMessage, discordAction, react, readMessages } from './actions.js';
 import { toInbound } from './inbound.js';
 import { editText, sendMedia, sendText, sendTyping } from './outbound.js';
 
@@ -93,6 +94,10 @@ export async function startDiscordAccount(
     sendMedia: (input) => sendMedia(client, input),
     sendTyping: (target) => sendTyping(client, target),
     editText: (target, messageId, text) => editText(client, target, messageId, text),
+    react: (target, messageId, emoji, options) => react(client, target, messageId, emoji, options),
+    deleteMessage: (target, messageId) => deleteMessage(client, target, messageId),
+    readMessages: (target, options) => readMessages(client, target, options),
+    action: (name, params) => discordAction(client, name, params),
     async probe() {
       const me = (await client.rest.get(Routes.user())) as APIUser;
       return { botName: me.username };

@@ -109,11 +109,19 @@ async function recordedPieces(store: SessionStore, input: ChannelDeliverInput) {
     entries = await store.readEntries(input.sessionId, { limit });
     if (entries.length < limit || entries.some((entry) => entry.id === userEntryId)) break;
   }
+  const key = deliveryKey(input);
   const done = new Map<number, DeliveryEntry>();
   for (const entry of entries) {
-    if (entry.type === 'delivery' && entry.runId === input.runId) done.set(entry.index, entry);
+    // By id, not runId: a turn's reply and the message tool's sends share the run.
+    if (entry.type === 'delivery' && entry.id === transcriptEntryId.delivery(key, entry.index))
+      done.set(entry.index, entry);
   }
   return done;
+}
+
+/** What a delivery's ids are derived from: the run (a reply) or the tool call (a send). */
+function deliveryKey(input: ChannelDeliverInput): string {
+  return input.toolSend?.key ?? input.runId;
 }
 
 function deliveryEntry(
@@ -123,7 +131,7 @@ function deliveryEntry(
 ): Omit<DeliveryEntry, 'ts'> {
   return {
     type: 'delivery',
-    id: transcriptEntryId.delivery(input.runId, index),
+    id: transcriptEntryId.delivery(deliveryKey(input), index),
     runId: input.runId,
     channel: input.target.channel,
     accountId: input.target.accountId,
@@ -166,15 +174,25 @@ export function createDeliverActivity(deps: DeliverActivityDeps) {
       const done = await recordedPieces(deps.store, input);
       const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
       let sent = 0;
-      const replyTo = (index: number) =>
-        (options.replyToMode === 'all' || (options.replyToMode === 'first' && index === 0)) &&
-        plugin.capabilities.reply
+      const messageIds: string[] = [];
+      const replyTo = (index: number) => {
+        if (!plugin.capabilities.reply) return {};
+        if (input.toolSend) {
+          const quoted = input.toolSend.replyTo;
+          return index === 0 && quoted !== undefined ? { replyToMessageId: quoted } : {};
+        }
+        return options.replyToMode === 'all' || (options.replyToMode === 'first' && index === 0)
           ? { replyToMessageId: input.target.platformMessageId }
           : {};
+      };
       for (const [index, piece] of pieces.entries()) {
-        if (done.has(index)) continue;
+        const recorded = done.get(index);
+        if (recorded) {
+          if (recorded.platformMessageId !== undefined) messageIds.push(recorded.platformMessageId);
+          continue;
+        }
         Context.current().heartbeat({ index });
-        const deliveryId = `${input.runId}:${index}`;
+        const deliveryId = `${deliveryKey(input)}:${index}`;
         let result: SentMessage;
         try {
           result = await sendPiece(deps, account, input, piece, index, deliveryId, replyTo(index));
@@ -198,9 +216,10 @@ export function createDeliverActivity(deps: DeliverActivityDeps) {
         }
         await deps.store.append(session, [deliveryEntry(input, index, result)]);
         account.onSent();
+        messageIds.push(result.platformMessageId);
         sent++;
       }
-      return { sent, skipped: pieces.length - sent };
+      return { sent, skipped: pieces.length - sent, messageIds };
     },
   };
 }
@@ -225,7 +244,7 @@ async function sendPiece(
       ...reply,
     });
   }
-  if (index === 0 && handle.editText && deps.takeDraft) {
+  if (index === 0 && handle.editText && deps.takeDraft && !input.toolSend) {
     const draft = await deps.takeDraft(input.runId);
     if (draft !== undefined) {
       try {

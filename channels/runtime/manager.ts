@@ -16,7 +16,8 @@ import type { EventBus } from '../../core/events/types.js';
 import { ClawdbotError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { transcriptEntryId, type SessionStore } from '../../core/sessions/index.js';
-import { channelTaskQueue } from '../../workflows/channel-delivery.js';
+import type { ChannelToolHost } from '../../activities/tools/tool.js';
+import { channelTaskQueue, channelToolsTaskQueue } from '../../workflows/channel-delivery.js';
 import { createPairingStore } from '../shared/pairing-store.js';
 import type {
   ChannelAccountHandle,
@@ -25,6 +26,7 @@ import type {
   ChannelPlugin,
 } from '../types.js';
 import { resolveChannelAccounts, type ResolvedAccount } from './account-config.js';
+import { createChannelActionActivity } from './channel-action-activity.js';
 import { createDeliverActivity, replyPieces } from './deliver-activity.js';
 import { receiveInbound } from './inbound.js';
 import { pairingApprovedText } from './pairing-messages.js';
@@ -54,6 +56,11 @@ export interface ChannelManagerOptions {
   restart?: { initialMs: number; maxMs: number };
   typingIntervalMs?: number;
   draftIntervalMs?: number;
+  /**
+   * The activities of a channel's own tools (telegram_actions...), bound to this process's
+   * accounts; undefined when the channel has none. Served on the channel's tools queue.
+   */
+  channelTools?: (channel: string, host: ChannelToolHost) => object | undefined;
 }
 
 /** A pending pairing request as listed. */
@@ -158,34 +165,108 @@ export function createChannelManager(options: ChannelManagerOptions): ChannelMan
   const recentSends = new Map<string, Promise<{ messageId: string }>>();
   const nameOf = (state: AccountState) => `${state.resolved.plugin.id}:${state.resolved.accountId}`;
 
+  const deliveryAccount = (state: AccountState) =>
+    state.handle
+      ? {
+          plugin: state.resolved.plugin,
+          options: state.resolved.options,
+          handle: state.handle,
+          onSent: () => (state.status.lastOutboundAt = Date.now()),
+        }
+      : undefined;
+
+  // What the <channel>_actions tools reach: the accounts of this process.
+  const toolHost: ChannelToolHost = {
+    account(channel, accountId) {
+      const own = states.filter((state) => state.resolved.plugin.id === channel);
+      const ids = own.map((state) => state.resolved.accountId);
+      if (own.length === 0) return { error: `${channel} is not configured in this gateway.` };
+      const chosen =
+        accountId !== undefined
+          ? own.find((state) => state.resolved.accountId === accountId)
+          : (own.find((state) => state.resolved.accountId === 'default') ??
+            (own.length === 1 ? own[0] : undefined));
+      if (!chosen) {
+        return {
+          error:
+            accountId !== undefined
+              ? `${channel} has no account "${accountId}" (accounts: ${ids.join(', ')}).`
+              : `${channel} has several accounts (${ids.join(', ')}): name one with accountId.`,
+        };
+      }
+      if (!chosen.handle) {
+        const why =
+          chosen.status.lastError ?? (chosen.resolved.options.enabled ? 'starting' : 'disabled');
+        return {
+          error: `${channel} account ${chosen.resolved.accountId} is not running (${why}).`,
+        };
+      }
+      return {
+        accountId: chosen.resolved.accountId,
+        plugin: chosen.resolved.plugin,
+        options: chosen.resolved.options,
+        handle: chosen.handle,
+      };
+    },
+  };
+  const toolWorkers: { worker: Worker; done: Promise<void> }[] = [];
+
+  /** One worker per channel for its tools, on `<taskQueue>@channel:<channel>`. */
+  const startToolWorkers = async () => {
+    if (!options.connection || !options.channelTools) return;
+    const channelIds = new Set(
+      states
+        .filter((state) => state.resolved.options.enabled && state.resolved.configured)
+        .filter((state) => !state.resolved.plugin.implicit)
+        .map((state) => state.resolved.plugin.id),
+    );
+    for (const channel of channelIds) {
+      const activities = options.channelTools(channel, toolHost);
+      if (!activities) continue;
+      const taskQueue = channelToolsTaskQueue(config.temporal.taskQueue, channel);
+      try {
+        const worker = await Worker.create({
+          connection: options.connection,
+          namespace: config.temporal.namespace,
+          taskQueue,
+          activities,
+          identity: `clawdbot-channel-tools@${hostname()}:${process.pid}`,
+          shutdownGraceTime: '10s',
+        });
+        const done = worker.run().catch((error: Error) => {
+          logger.error(`${channel}: tools worker failed: ${error.message}`);
+        });
+        toolWorkers.push({ worker, done });
+        logger.info(`${channel}: serving its tools from task queue "${taskQueue}"`);
+      } catch (error) {
+        logger.error(`${channel}: tools worker not started: ${(error as Error).message}`);
+      }
+    }
+  };
+
   const startWorker = async (state: AccountState) => {
     // An implicit channel's replies never go through a delivery queue.
     if (!options.connection || state.resolved.plugin.implicit) return;
-    const { plugin, accountId, options: accountOptions } = state.resolved;
+    const { plugin, accountId } = state.resolved;
     const taskQueue = channelTaskQueue(config.temporal.taskQueue, plugin.id, accountId);
     const worker = await Worker.create({
       connection: options.connection,
       namespace: config.temporal.namespace,
       taskQueue,
-      activities: createDeliverActivity({
-        store: options.store,
-        logger: logger.child(`deliver:${nameOf(state)}`),
-        account: () =>
-          state.handle
-            ? {
-                plugin,
-                options: accountOptions,
-                handle: state.handle,
-                onSent: () => (state.status.lastOutboundAt = Date.now()),
-              }
-            : undefined,
-        takeDraft: (runId) => tracker.takeDraft(runId),
-        media: {
-          workspaceDir: options.workspaceDir,
-          sandboxesDir: join(options.stateDir, 'sandboxes'),
-          allowHosts: config.tools.web.fetch.allowHosts,
-        },
-      }),
+      activities: {
+        ...createChannelActionActivity({ account: () => deliveryAccount(state) }),
+        ...createDeliverActivity({
+          store: options.store,
+          logger: logger.child(`deliver:${nameOf(state)}`),
+          account: () => deliveryAccount(state),
+          takeDraft: (runId) => tracker.takeDraft(runId),
+          media: {
+            workspaceDir: options.workspaceDir,
+            sandboxesDir: join(options.stateDir, 'sandboxes'),
+            allowHosts: config.tools.web.fetch.allowHosts,
+          },
+        }),
+      },
       identity: `clawdbot-channels@${hostname()}:${process.pid}`,
       shutdownGraceTime: '10s',
       maxHeartbeatThrottleInterval: '1s',
@@ -340,6 +421,7 @@ export function createChannelManager(options: ChannelManagerOptions): ChannelMan
         }
         state.loop = run(state);
       }
+      void startToolWorkers();
     },
 
     status: () => states.map((state) => ({ ...state.status })),
@@ -461,6 +543,10 @@ export function createChannelManager(options: ChannelManagerOptions): ChannelMan
 
     async stop() {
       tracker.stop();
+      for (const { worker } of toolWorkers) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      }
+      await Promise.all(toolWorkers.splice(0).map(({ done }) => done));
       await Promise.all(states.map(stopAccount));
     },
   };

@@ -56,6 +56,13 @@ export const commonAccountShape = {
     .record(z.string(), toolPolicyLayerSchema)
     .optional()
     .describe('Tool policy layer per sender id, in direct messages'),
+  actions: z
+    .record(z.string(), z.boolean())
+    .optional()
+    .describe(
+      'Action groups of the <channel>_actions tool and the message tool, on or off ' +
+        '(e.g. {"moderation": true}); unset groups keep their defaults (most on, moderation off)',
+    ),
   replyToMode: z
     .enum(['off', 'first', 'all'])
     .default('first')

@@ -1,5 +1,6 @@
 import { App, webApi } from '@slack/bolt';
 import type { ChannelAccountHandle, ChannelStartContext, CommonAccountOptions } from '../types.js';
+import { SlackActions } from './actions.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotThreads } from './bot-threads.js';
 import { missingCredentials, slackCredentials, type SlackOptions } from './config.js';
@@ -114,11 +115,16 @@ export async function startSlackAccount(
   context.signal.addEventListener('abort', () => void stop(), { once: true });
 
   const outbound = new SlackOutbound(app.client, account.replyToMode, botThreads);
+  const actions = new SlackActions(app.client);
   return {
     sendText: (input) => outbound.sendText(input),
     sendMedia: (input) => outbound.sendMedia(input),
     editText: (target, platformMessageId, text) =>
       outbound.editText(target, platformMessageId, text),
+    react: (target, ts, emoji, options) => actions.react(target, ts, emoji, options),
+    deleteMessage: (target, ts) => actions.deleteMessage(target, ts),
+    readMessages: (target, options) => actions.readMessages(target, options),
+    action: (name, params) => actions.action(name, params),
     async probe() {
       const identity = await whoAmI(app.client);
       return { botName: identity.botName };

@@ -7,6 +7,7 @@ import type { ChannelAccountHandle, ChannelStartContext } from '../types.js';
 import { resolveToken, webhookPathOf, type TelegramAccount } from './config.js';
 import { normalizeMessage } from './normalize.js';
 import { grammySignal } from './grammy-signal.js';
+import { deleteMessage, react, telegramAction } from './actions.js';
 import { editText, sendMedia, sendText, sendTyping } from './outbound.js';
 import { runLongPolling } from './polling.js';
 import { startWebhook } from './webhook.js';
@@ -97,6 +98,9 @@ export async function startTelegramAccount(
     sendTyping: (target) => sendTyping(bot.api, target),
     editText: (target, platformMessageId, text, options?: { formatted: boolean }) =>
       editText(bot.api, target, platformMessageId, text, options),
+    react: (target, messageId, emoji, options) => react(bot.api, target, messageId, emoji, options),
+    deleteMessage: (target, messageId) => deleteMessage(bot.api, target, messageId),
+    action: (name, params) => telegramAction(bot.api, name, params),
     probe: async () => ({ botName: `@${(await bot.api.getMe()).username}` }),
     stop: async () => {
       stopping.abort();

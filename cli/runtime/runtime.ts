@@ -35,6 +35,7 @@ import {
   startDevServer,
   type DevServerHandle,
 } from './temporal-dev-server.js';
+import { channelToolActivities } from './channel-tools.js';
 import { startMemoryIndexing } from './memory-indexing.js';
 import type { MemoryWatch } from '../../activities/memory/watcher.js';
 import { startWorker, type RunningWorker } from './worker.js';
@@ -354,6 +355,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         logger: logger.child('channels'),
         httpRoutes: webhooks,
         startAccounts: options.channels ?? true,
+        channelTools: channelToolActivities({ config, paths, store, bus: localBus }),
         ...options.channelTuning,
       });
       app = await buildGatewayApp({

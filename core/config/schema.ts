@@ -6,6 +6,7 @@ import { imageModelSchema, ttsSchema } from './media-schema.js';
 import { sandboxSchema, securitySchema, toolsPolicyShape } from '../security/config-schema.js';
 import { toolPolicyLayerSchema } from '../security/tool-policy.js';
 import { compactionSchema, contextTokensSchema, sessionResetFields } from './context-schema.js';
+import { messageToolSchema } from './message-tool-schema.js';
 
 /** `provider/model`, e.g. `anthropic/claude-sonnet-4-5` or `openai/gpt-4.1`. */
 export const modelRefSchema = z
@@ -175,6 +176,7 @@ const webToolsSchema = z.strictObject({
 
 const toolsSchema = z.strictObject({
   web: webToolsSchema.default(webToolsSchema.parse({})),
+  message: messageToolSchema.default(messageToolSchema.parse({})),
   ...toolsPolicyShape,
 });
 

@@ -2,6 +2,7 @@
 // log in and send, Discord's error bodies, rate-limit headers, and injected failures.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIAttachment, APIMessage } from 'discord.js';
+import { actionRoute } from './action-routes.js';
 import { errorBody, invalidFormBody, messageObject } from './wire.js';
 import type { DiscordWorld } from './world.js';
 
@@ -118,6 +119,8 @@ async function route(
     };
   }
   if (method === 'GET' && path === '/users/@me') return { status: 200, body: world.bot };
+  const action = actionRoute(world, method, path);
+  if (action) return action;
   const channelMatch = /^\/channels\/(\d+)(\/.*)?$/.exec(path);
   if (!channelMatch) return { status: 404, body: errorBody(0, '404: Not Found') };
   const channelId = channelMatch[1] ?? '';

@@ -53,6 +53,8 @@ export class DiscordWorld {
   readonly typing: { channelId: string; at: number }[] = [];
   readonly edits: { channelId: string; messageId: string; content: string }[] = [];
   readonly requests: RecordedRestRequest[] = [];
+  /** Pinned message ids per channel, oldest pin first. */
+  readonly pins = new Map<string, string[]>();
   /** Nonces the bot used with enforce_nonce, and the message each created. */
   readonly nonces = new Map<string, string>();
 

@@ -55,7 +55,7 @@ export function userMessageEvents(
   const conversation = workspace.ensureConversation(input.channel);
   workspace.ensureUser(input.user);
   const ts = workspace.nextTs();
-  workspace.recordAuthor(conversation.id, ts, input.user);
+  workspace.recordAuthor(conversation.id, ts, input.user, input.text);
   const parentUser = input.threadTs
     ? workspace.authorOf(conversation.id, input.threadTs)
     : undefined;

@@ -2,6 +2,7 @@
 // `Authorization: Bearer` header (or a `token` argument), arguments form-encoded or JSON,
 // answers `{ok: true, ...}` or `{ok: false, error}` with HTTP 200, and rate limits as HTTP 429
 // with a `Retry-After` header in seconds — the documented contract @slack/web-api speaks.
+import { actionMethods } from './action-methods.js';
 import type { FakeWorkspace, SlackApiCall } from './workspace.js';
 
 /** A failure to answer the next call(s) of a method with, injected by a test. */
@@ -31,13 +32,14 @@ export interface WebApiHooks {
 }
 
 /** Thrown by a method handler for `{ok: false, error}`. */
-class SlackApiError extends Error {
+export class SlackApiError extends Error {
   constructor(readonly error: string) {
     super(error);
   }
 }
 
-type Method = (args: Record<string, string>, token: string) => Record<string, unknown>;
+/** One Web API method of the fake. */
+export type Method = (args: Record<string, string>, token: string) => Record<string, unknown>;
 
 /** Serves the Web API methods a Slack bot uses, recording each call in the workspace. */
 export class FakeWebApi {
@@ -57,6 +59,7 @@ export class FakeWebApi {
       'users.info': (args) => this.userInfo(args),
       'files.getUploadURLExternal': (args) => this.getUploadUrl(args),
       'files.completeUploadExternal': (args) => this.completeUpload(args),
+      ...actionMethods(workspace),
     };
   }
 
@@ -133,7 +136,7 @@ export class FakeWebApi {
     }
     const ts = this.workspace.nextTs();
     const { botUserId, botId, appId } = this.workspace.identity;
-    this.workspace.recordAuthor(channel, ts, botUserId);
+    this.workspace.recordAuthor(channel, ts, botUserId, text);
     this.workspace.sent.push({
       method: 'chat.postMessage',
       channel,

@@ -76,6 +76,14 @@ export class FakeWorkspace {
   readonly uploads = new Map<string, { name: string; length: number; bytes?: Buffer }>();
   readonly sent: SlackSentEntry[] = [];
   readonly calls: SlackApiCall[] = [];
+  /** Messages with their text, oldest first (conversations.history answers from it). */
+  readonly history: { channel: string; ts: string; user: string; text: string }[] = [];
+  /** Reactions the bot added: `<channel>:<ts>` -> names. */
+  readonly reactions = new Map<string, Set<string>>();
+  /** Pinned messages: `<channel>:<ts>` -> who pinned. */
+  readonly pins = new Map<string, string>();
+  /** Custom emoji of the workspace (emoji.list). */
+  readonly emoji: Record<string, string> = { partyparrot: 'https://emoji.example/partyparrot.gif' };
   private readonly authors = new Map<string, Authors>();
   private lastTs = 0;
   private nextId = 1;
@@ -134,11 +142,21 @@ export class FakeWorkspace {
     return conversation;
   }
 
-  /** Remember who wrote message `ts` in `channel`. */
-  recordAuthor(channel: string, ts: string, userId: string): void {
+  /** Remember who wrote message `ts` in `channel` (and its text, for conversations.history). */
+  recordAuthor(channel: string, ts: string, userId: string, text?: string): void {
     let authors = this.authors.get(channel);
     if (!authors) this.authors.set(channel, (authors = new Map<string, string>()));
     authors.set(ts, userId);
+    if (text !== undefined) this.history.push({ channel, ts, user: userId, text });
+  }
+
+  /** Forget message `ts` (chat.delete). */
+  forget(channel: string, ts: string): void {
+    this.authors.get(channel)?.delete(ts);
+    const index = this.history.findIndex(
+      (message) => message.channel === channel && message.ts === ts,
+    );
+    if (index >= 0) this.history.splice(index, 1);
   }
 
   /** Who wrote message `ts` in `channel`, if the fake saw it. */

@@ -1,6 +1,7 @@
 // The Bot API methods the fake implements, with the parameters and errors
 // https://core.telegram.org/bots/api documents for them.
 import type { EventEmitter } from 'node:events';
+import { messageActionMethod } from './action-methods.js';
 import { parseTelegramHtml } from './html-entities.js';
 import { jsonParam, type RequestParams } from './request-params.js';
 import type { TelegramState } from './state.js';
@@ -64,6 +65,16 @@ export class BotApiMethods {
         return this.sendChatAction(values);
       case 'getfile':
         return this.getFile(values);
+      case 'setmessagereaction':
+      case 'deletemessage':
+      case 'pinchatmessage':
+      case 'unpinchatmessage':
+      case 'sendsticker':
+      case 'sendpoll':
+        return messageActionMethod(method, values, {
+          state: this.state,
+          requireChat: (chatId) => this.requireChat(chatId),
+        });
       default:
         if (method in mediaMethods)
           return this.sendMedia(method, mediaMethods[method]!, context.params);

@@ -18,6 +18,10 @@ export interface SentRecord {
   action?: string;
   /** An uploaded file, or the URL / file_id the bot passed instead. */
   file?: { fileName: string; bytes: Buffer } | { reference: string };
+  /** setMessageReaction: the emoji set (empty: reactions removed). */
+  reaction?: string[];
+  /** sendPoll: the answer options (the question is `text`). */
+  options?: string[];
 }
 
 /** A message a test user sends; the chat defaults to the private chat with `from`. */
@@ -165,6 +169,11 @@ export class TelegramState {
     };
     this.remember(message);
     return message;
+  }
+
+  /** Drop a message (deleteMessage). */
+  forget(chatId: number, messageId: number): void {
+    this.messages.delete(`${chatId}:${messageId}`);
   }
 
   remember(message: TgMessage): void {

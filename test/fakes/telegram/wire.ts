@@ -71,6 +71,27 @@ export interface TgMessage {
   audio?: TgDocument;
   video?: TgDocument & { width: number; height: number; duration: number };
   forum_topic_created?: { name: string; icon_color: number };
+  /** https://core.telegram.org/bots/api#sticker (the fields the fake fills) */
+  sticker?: {
+    file_id: string;
+    file_unique_id: string;
+    type: 'regular';
+    width: number;
+    height: number;
+    is_animated: boolean;
+    is_video: boolean;
+  };
+  /** https://core.telegram.org/bots/api#poll (the fields the fake fills) */
+  poll?: {
+    id: string;
+    question: string;
+    options: { text: string; voter_count: number }[];
+    total_voter_count: number;
+    is_closed: boolean;
+    is_anonymous: boolean;
+    type: 'regular' | 'quiz';
+    allows_multiple_answers: boolean;
+  };
 }
 
 /** https://core.telegram.org/bots/api#update */
