@@ -5,6 +5,7 @@
  * test keeps the two equal.
  */
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { z } from 'zod';
 import { channelAccountSchema } from '../../channels/shared/config.js';
 
@@ -93,7 +94,9 @@ export async function loadServiceAccount(account: GoogleChatAccount): Promise<Se
   if (!account.serviceAccountFile) {
     throw new Error('Google Chat needs serviceAccountFile or serviceAccount to send replies');
   }
-  const text = await readFile(account.serviceAccountFile, 'utf8');
+  // `~/` as users write it in config (the shell is not there to expand it).
+  const path = account.serviceAccountFile.replace(/^~(?=\/)/, homedir());
+  const text = await readFile(path, 'utf8');
   const parsed = serviceAccountKeySchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
     throw new Error(

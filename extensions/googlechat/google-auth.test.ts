@@ -1,6 +1,10 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGoogleChat, type FakeGoogleChat } from '../../test/fakes/googlechat/server.js';
 import { ChatApi, requestIdOf } from './chat-api.js';
+import { googlechatAccountSchema, loadServiceAccount } from './config.js';
 import { ServiceAccountTokens } from './service-account-token.js';
 import { chatRequestVerifier } from './verify-request.js';
 
@@ -51,6 +55,21 @@ describe('service account token and message creation', () => {
     expect(first).toMatch(/^ya29\./);
     expect(second).toBe(first);
     expect(fake.tokenRequests.slice(before)).toEqual([expect.objectContaining({ granted: true })]);
+  });
+
+  it('reads the key file Google Cloud gives, and names a file that is not one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'googlechat-key-'));
+    const keyFile = join(dir, 'key.json');
+    await writeFile(keyFile, JSON.stringify({ ...fake.serviceAccount, project_id: 'p' }));
+    const account = googlechatAccountSchema.parse({ serviceAccountFile: keyFile, audience: '1' });
+    expect(await loadServiceAccount(account)).toMatchObject({
+      client_email: fake.serviceAccount.client_email,
+    });
+    const notKey = join(dir, 'other.json');
+    await writeFile(notKey, JSON.stringify({ hello: 'world' }));
+    await expect(
+      loadServiceAccount(googlechatAccountSchema.parse({ serviceAccountFile: notKey })),
+    ).rejects.toThrow(/other\.json is not a service account key: client_email/);
   });
 
   it('says why when the token endpoint refuses the key', async () => {
