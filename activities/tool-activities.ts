@@ -6,7 +6,10 @@ import { transcriptEntryId, type SessionStore } from '../core/sessions/index.js'
 import type { ToolInput, ToolOutput } from '../workflows/types.js';
 import { turnWorkspace } from '../core/security/turn-access.js';
 import { publishPart } from './publish.js';
-import { tools } from './tools/index.js';
+import { tools as builtInTools } from './tools/index.js';
+import type { Logger } from '../core/logger.js';
+import { runObservingHook } from '../core/plugins/hooks.js';
+import type { PluginRegistry } from '../core/plugins/registry.js';
 import { createProcessTable } from './tools/process-table.js';
 import type { MemoryService } from './memory/service.js';
 import {
@@ -33,6 +36,11 @@ export interface ToolActivityDeps {
   skills?: ToolSkills;
   /** The workspace's long-term memory; without it the memory tools answer that it is unavailable. */
   memory?: MemoryService;
+  /** Every tool of this worker: the built-in ones and the plugins' (default: built-in). */
+  tools?: readonly ToolDefinition[];
+  /** Plugins, for the after_tool_call hook. */
+  plugins?: PluginRegistry;
+  logger?: Logger;
 }
 
 /** What a tool activity returns to the workflow: enough to continue, never the full output. */
@@ -95,6 +103,21 @@ export function createToolActivities(
               ...(deps.memory ? { memory: deps.memory } : {}),
             });
       const isError = result.isError ?? false;
+      if (deps.plugins && deps.logger) {
+        // Observing only: it cannot change the result, so it may run here, outside history.
+        await runObservingHook(
+          deps.plugins,
+          'after_tool_call',
+          {
+            sessionKey: input.sessionKey,
+            runId: input.runId,
+            toolName: tool.name,
+            params: input.args,
+            result,
+          },
+          deps.logger,
+        );
+      }
       // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.
       if (!inTurn) return { isError, text: result.text.slice(0, directCap) };
       await deps.store.append(session, [
@@ -111,7 +134,7 @@ export function createToolActivities(
       return { isError, text: result.text.slice(0, historyCap) };
     };
   return Object.fromEntries(
-    tools
+    (deps.tools ?? builtInTools)
       .filter((tool) => tool.runsIn !== 'workflow')
       .map((tool) => [`tool.${tool.name}`, run(tool)]),
   );

@@ -21,6 +21,7 @@ import { memoryStatusMethod } from './memory-status.js';
 import { modelsListMethod } from './models-list.js';
 import { pairingApproveMethod } from './pairing-approve.js';
 import { pairingListMethod } from './pairing-list.js';
+import { pluginsListMethod } from './plugins-list.js';
 import { sendMethod } from './send.js';
 import { sessionsCompactMethod } from './sessions-compact.js';
 import { sessionsDeleteMethod } from './sessions-delete.js';
@@ -65,6 +66,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   skillsUpdateMethod,
   memoryStatusMethod,
   memorySearchMethod,
+  pluginsListMethod,
 ];
 
 export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';
