@@ -23,27 +23,46 @@ const call = (method: string, params?: unknown) =>
   );
 
 async function turn(sessionKey: string, message: string) {
-  // The gateway answers `agent` early (accepted); agent.wait has the outcome.
+  // The gateway answers `agent` early (accepted); the tool result reaches the model's
+  // next request, which is what these turns are about.
+  const before = llm.requests.length;
   const { runId } = (await call('agent', {
     message,
     sessionKey,
     idempotencyKey: `${sessionKey}-${message}`,
   })) as { runId: string };
-  const outcome = (await call('agent.wait', { runId, timeoutMs: 50_000 })) as { text?: string };
-  return { runId, text: outcome.text ?? '' };
-}
-
-async function historyOf(sessionKey: string, runId: string) {
-  const query = `ClawdbotRunId = '${runId}' AND ClawdbotSessionKey = '${sessionKey}'`;
-  for (let attempt = 0; attempt < 100; attempt++) {
-    for await (const execution of harness.client.workflow.list({ query })) {
-      const handle = harness.client.workflow.getHandle(execution.workflowId, execution.runId);
-      return (await handle.fetchHistory()).events ?? [];
-    }
+  for (let waited = 0; waited < 1200; waited++) {
+    const next = llm.requests.slice(before).find((request) => request.toolResults.length > 0);
+    if (next) return { runId, text: next.toolResults.join('\n') };
     await sleep(100);
   }
-  throw new Error(`no workflow execution ran ${runId}`);
+  throw new Error(`no tool result reached the model in run ${runId}`);
 }
+
+/** The events of every run of the session's workflow, once `ready` holds for them. */
+async function historyOf(
+  sessionKey: string,
+  ready: (events: HistoryEvent[]) => boolean,
+): Promise<HistoryEvent[]> {
+  const query = `ClawdbotSessionKey = '${sessionKey}'`;
+  let events: HistoryEvent[] = [];
+  for (let attempt = 0; attempt < 600; attempt++) {
+    events = [];
+    for await (const execution of harness.client.workflow.list({ query })) {
+      const handle = harness.client.workflow.getHandle(execution.workflowId, execution.runId);
+      events.push(...((await handle.fetchHistory()).events ?? []));
+    }
+    if (ready(events)) return events;
+    await sleep(100);
+  }
+  return events;
+}
+
+type HistoryEvent = NonNullable<
+  Awaited<
+    ReturnType<ReturnType<ChannelGatewayHarness['client']['workflow']['getHandle']>['fetchHistory']>
+  >['events']
+>[number];
 
 const scheduled = (events: Awaited<ReturnType<typeof historyOf>>) =>
   events.flatMap((event) => {
@@ -85,17 +104,18 @@ afterAll(async () => {
 describe('a user plugin in the runtime', () => {
   it('its tool runs as its own tool.<name> activity, offered to the model', async () => {
     const key = 'agent:plugapi:tool';
-    const { runId, text } = await turn(key, 'TOOL hello_echo {"text":"world"}');
-    expect(text).toBe('DONE hi: world');
+    const { text } = await turn(key, 'TOOL hello_echo {"text":"world"}');
+    expect(text).toBe('hi: world');
     const offered = JSON.stringify(llm.requests.at(-1)!.body);
     expect(offered).toContain('hello_echo');
-    expect(scheduled(await historyOf(key, runId))).toContain('tool.hello_echo');
+    const events = await historyOf(key, (all) => scheduled(all).includes('tool.hello_echo'));
+    expect(scheduled(events)).toContain('tool.hello_echo');
   });
 
   it('before_agent_start adds context the model receives on every step', async () => {
     const before = llm.requests.length;
     await turn('agent:plugapi:context', 'TOOL hello_echo {"text":"again"}');
-    const requests = llm.requests.slice(before);
+    const requests = llm.requests.slice(before, before + 2);
     expect(requests.length).toBe(2);
     for (const request of requests)
       expect(JSON.stringify(request.body)).toContain('PLUGIN-CONTEXT-7731');
@@ -103,18 +123,23 @@ describe('a user plugin in the runtime', () => {
 
   it('before_tool_call blocks a call, recorded in history, and the tool never runs', async () => {
     const key = 'agent:plugapi:block';
-    const { runId, text } = await turn(key, 'TOOL write_file {"path":"x.txt","content":"no"}');
+    const { text } = await turn(key, 'TOOL write_file {"path":"x.txt","content":"no"}');
     expect(text).toContain('blocked by a plugin');
     expect(text).toContain('hello-tools blocks write_file');
     expect(existsSync(join(harness.paths.workspaceDir, 'x.txt'))).toBe(false);
-    const events = await historyOf(key, runId);
-    expect(scheduled(events)).not.toContain('tool.write_file');
-    const markers = events.flatMap((event) =>
-      event.markerRecordedEventAttributes
-        ? [JSON.stringify(event.markerRecordedEventAttributes)]
-        : [],
+    const markersOf = (events: HistoryEvent[]) =>
+      events.flatMap((event) =>
+        event.markerRecordedEventAttributes
+          ? [JSON.stringify(event.markerRecordedEventAttributes)]
+          : [],
+      );
+    const events = await historyOf(key, (all) =>
+      markersOf(all).some((marker) => marker.includes('plugin-before-tool-call')),
     );
-    expect(markers.some((marker) => marker.includes('plugin-before-tool-call'))).toBe(true);
+    expect(scheduled(events)).not.toContain('tool.write_file');
+    expect(markersOf(events).some((marker) => marker.includes('plugin-before-tool-call'))).toBe(
+      true,
+    );
   });
 
   it('observing hooks and services run', () => {
