@@ -14,6 +14,7 @@ import type { EventBus } from '../core/events/types.js';
 import type { Logger } from '../core/logger.js';
 import type { StatePaths } from '../core/paths.js';
 import type { SessionStore } from '../core/sessions/index.js';
+import type { PluginRegistry } from '../core/plugins/registry.js';
 import type { ToolInput, ToolOutput } from '../workflows/types.js';
 import { createSkillCatalog } from '../core/skills/catalog.js';
 import { createLiveConfig } from '../core/skills/live-config.js';
@@ -26,6 +27,8 @@ import { createPromptParts } from './prompt-parts.js';
 import { createMemoryActivities } from './memory-activities.js';
 import { createMemoryService, type MemoryService } from './memory/service.js';
 import { createMessagePlanActivity } from './message-plan.js';
+import { createPluginHookActivities } from './plugin-hooks.js';
+import { tools as builtInTools } from './tools/index.js';
 import { createSessionActivities } from './sessions.js';
 import { createSkillActivities } from './skills.js';
 import { createToolActivities } from './tool-activities.js';
@@ -44,6 +47,8 @@ export interface ActivityDeps {
   memory?: MemoryService;
   /** The config as hot reload keeps it; activities that honour edits read it per call. */
   liveConfig?: () => Config;
+  /** The plugins this worker loaded: their tools become `tool.<name>` activities, their hooks run. */
+  plugins?: PluginRegistry;
 }
 
 /** All activities, bound to their dependencies (the worker registers this object). */
@@ -66,7 +71,17 @@ export function createActivities(unredacted: ActivityDeps) {
     : undefined;
   const placement = placementOf(deps.config);
   const config = deps.liveConfig ?? (() => deps.config);
-  const turn = createTurnActivities({ ...deps, config, placement });
+  // Plugin tools are activities like the built-in ones, offered after them.
+  const tools = [...builtInTools, ...(deps.plugins?.tools ?? []).map((each) => each.tool)];
+  const plugins = deps.plugins;
+  const pluginLogger = deps.logger.child('plugins');
+  const turn = createTurnActivities({
+    ...deps,
+    config,
+    placement,
+    tools,
+    ...(plugins ? { plugins, logger: pluginLogger } : {}),
+  });
   // This host's skills, checked against its PATH, environment and (live) config.
   const skills = createSkillCatalog({
     config: createLiveConfig(deps.paths.configFile, deps.config),
@@ -86,7 +101,12 @@ export function createActivities(unredacted: ActivityDeps) {
   // One calibrated estimator per process, shared by the LLM call and the compaction that
   // sizes its history.
   const planner = new ContextPlanner(config);
-  const prompt = createPromptParts({ config, workspaceDir: deps.paths.workspaceDir, skills });
+  const prompt = createPromptParts({
+    config,
+    workspaceDir: deps.paths.workspaceDir,
+    skills,
+    tools,
+  });
   return {
     ...createSessionActivities({ agent }),
     ...createMessagePlanActivity({ config, store: deps.store }),
@@ -106,6 +126,7 @@ export function createActivities(unredacted: ActivityDeps) {
       prompt,
     }),
     ...createCompactionActivities({ ...deps, config, planner, prompt }),
+    ...createPluginHookActivities({ ...(plugins ? { plugins } : {}), logger: pluginLogger }),
     ...(Object.fromEntries(
       Object.entries(
         createToolActivities({
@@ -116,6 +137,8 @@ export function createActivities(unredacted: ActivityDeps) {
           browserDir: join(deps.paths.stateDir, 'browser'),
           skills,
           memory,
+          tools,
+          ...(plugins ? { plugins, logger: pluginLogger } : {}),
           ...(agent ? { sessions: { store: deps.store, agent } } : {}),
         }),
         // The tool's answer goes into the workflow history too: redacted like the transcript.

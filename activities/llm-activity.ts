@@ -166,7 +166,11 @@ export function createLlmActivity(deps: LlmActivityDeps) {
       const access = prepared?.access ?? input.access;
       const allowed = (name: string) => !access || access.allowed.includes(name);
       const turnToolSpecs = toolSpecs.filter((spec) => allowed(spec.name));
-      const extra = [securityPrompt(access), input.extraSystemPrompt].filter(Boolean).join('\n\n');
+      // The first call prepared the turn here: the plugins' context is not in the
+      // workflow's extraSystemPrompt yet (later steps carry it, in the same place).
+      const extra = [securityPrompt(access), input.extraSystemPrompt, prepared?.pluginContext]
+        .filter(Boolean)
+        .join('\n\n');
       const system = deps.prompt.system({
         extra,
         skills,

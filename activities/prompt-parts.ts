@@ -7,14 +7,16 @@ import type { Config } from '../core/config/schema.js';
 import type { SkillCatalog, SkillsSnapshot } from '../core/skills/catalog.js';
 import { buildSystemPrompt } from './context.js';
 import type { ToolSpec } from './llm/convert.js';
-import { tools } from './tools/index.js';
-import { toolJsonSchema } from './tools/tool.js';
+import { tools as builtInTools } from './tools/index.js';
+import { toolJsonSchema, type ToolDefinition } from './tools/tool.js';
 
 /** What the prompt parts need. */
 export interface PromptPartsDeps {
   config: () => Config;
   workspaceDir: string;
   skills: SkillCatalog;
+  /** Every tool of this worker: the built-in ones and the plugins' (default: built-in). */
+  tools?: readonly ToolDefinition[];
 }
 
 /** The system prompt and tool definitions of a process. */
@@ -34,6 +36,7 @@ export interface PromptParts {
 
 /** Prompt parts over this host's skill catalog. */
 export function createPromptParts(deps: PromptPartsDeps): PromptParts {
+  const tools = deps.tools ?? builtInTools;
   // Serialised once: byte-identical tool definitions keep providers' prompt caches warm.
   const toolSpecs = tools.map((tool) => ({
     name: tool.name,

@@ -6,8 +6,11 @@ import { transcriptEntryId, type SessionStore } from '../core/sessions/index.js'
 import type { ToolInput, ToolOutput } from '../workflows/types.js';
 import { turnWorkspace } from '../core/security/turn-access.js';
 import { publishPart } from './publish.js';
-import { tools } from './tools/index.js';
+import { tools as builtInTools } from './tools/index.js';
 import { BrowserManager } from './tools/browser-manager.js';
+import type { Logger } from '../core/logger.js';
+import { runObservingHook } from '../core/plugins/hooks.js';
+import type { PluginRegistry } from '../core/plugins/registry.js';
 import { createProcessTable } from './tools/process-table.js';
 import type { MemoryService } from './memory/service.js';
 import {
@@ -37,10 +40,16 @@ export interface ToolActivityDeps {
   memory?: MemoryService;
   /** Where browser profiles live (`<stateDir>/browser`); without it the browser tool is unavailable. */
   browserDir?: string;
-  /** Register these tools only (default: every tool): a channel's tools in the gateway. */
+  /**
+   * The tools to register (default: the built-in ones): a worker's built-in and plugin
+   * tools, or only a channel's tools on the gateway's channel queue.
+   */
   tools?: readonly ToolDefinition[];
   /** The channel accounts of this process (the gateway), for the <channel>_actions tools. */
   channels?: ChannelToolHost;
+  /** Plugins, for the after_tool_call hook. */
+  plugins?: PluginRegistry;
+  logger?: Logger;
 }
 
 /** What a tool activity returns to the workflow: enough to continue, never the full output. */
@@ -127,6 +136,21 @@ export function createToolActivities(
             });
       const isError = result.isError ?? false;
       const media = 'media' in result && result.media?.length ? result.media : undefined;
+      if (deps.plugins && deps.logger) {
+        // Observing only: it cannot change the result, so it may run here, outside history.
+        await runObservingHook(
+          deps.plugins,
+          'after_tool_call',
+          {
+            sessionKey: input.sessionKey,
+            runId: input.runId,
+            toolName: tool.name,
+            params: input.args,
+            result,
+          },
+          deps.logger,
+        );
+      }
       // A direct invocation (POST /tools/invoke) is not part of a conversation: nothing is recorded.
       if (!inTurn) return { isError, text: result.text.slice(0, directCap) };
       await deps.store.append(session, [
@@ -143,7 +167,7 @@ export function createToolActivities(
       return { isError, text: result.text.slice(0, historyCap), ...(media ? { media } : {}) };
     };
   return Object.fromEntries(
-    (deps.tools ?? tools)
+    (deps.tools ?? builtInTools)
       .filter((tool) => tool.runsIn !== 'workflow')
       .map((tool) => [`tool.${tool.name}`, run(tool)]),
   );

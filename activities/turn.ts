@@ -25,7 +25,11 @@ import {
 import { wrapUntrusted } from '../core/security/untrusted.js';
 import { publishPart } from './publish.js';
 import { resetIfDue } from './session-reset.js';
-import { tools } from './tools/index.js';
+import { tools as builtInTools } from './tools/index.js';
+import type { ToolDefinition } from './tools/tool.js';
+import type { Logger } from '../core/logger.js';
+import { hasHook, runBeforeAgentStart, runObservingHook } from '../core/plugins/hooks.js';
+import type { PluginRegistry } from '../core/plugins/registry.js';
 
 /** What the turn bookkeeping activities need. */
 export interface TurnActivityDeps {
@@ -34,6 +38,11 @@ export interface TurnActivityDeps {
   store: SessionStore;
   bus: EventBus;
   placement: Placement;
+  /** Every tool of this worker: the built-in ones and the plugins' (default: built-in). */
+  tools?: readonly ToolDefinition[];
+  /** Plugins: before_agent_start runs in turn.prepare, agent_end in turn.finish. */
+  plugins?: PluginRegistry;
+  logger?: Logger;
 }
 
 /** Who sent a channel message, for the tool policy; undefined for a gateway client's. */
@@ -130,6 +139,8 @@ export function toolPolicies(
   placement?: Placement & { owner: string },
   /** The shared task queue: a channel's tools run on `<it>@channel:<channel>`. */
   baseTaskQueue?: string,
+  /** Every tool of this worker: the built-in ones and the plugins'. */
+  tools: readonly ToolDefinition[] = builtInTools,
 ): Record<string, ToolActivityPolicy> {
   return Object.fromEntries(
     tools.map((tool) => [
@@ -160,7 +171,15 @@ export function toolPolicies(
 }
 
 /** The turn's bookkeeping activities: start, steer, unknown-tool errors, finish. */
-export function createTurnActivities({ config: current, store, bus, placement }: TurnActivityDeps) {
+export function createTurnActivities({
+  config: current,
+  store,
+  bus,
+  placement,
+  tools = builtInTools,
+  plugins,
+  logger,
+}: TurnActivityDeps) {
   /** The turn's access from its messages' senders and the config in force now. */
   const accessOf = (sessionKey: string, messages: InboundMessage[]): TurnAccess =>
     decideTurnAccess({
@@ -194,7 +213,7 @@ export function createTurnActivities({ config: current, store, bus, placement }:
     if (!store.shared)
       return {
         sessionId: session.sessionId,
-        tools: onlyAllowed(toolPolicies(undefined, placement.taskQueue), access),
+        tools: onlyAllowed(toolPolicies(undefined, placement.taskQueue, tools), access),
         access,
       };
     // An entry created before the store was shared has no owner: this host serves this
@@ -203,7 +222,10 @@ export function createTurnActivities({ config: current, store, bus, placement }:
     return {
       sessionId: session.sessionId,
       host: owner,
-      tools: onlyAllowed(toolPolicies({ ...placement, owner }, placement.taskQueue), access),
+      tools: onlyAllowed(
+        toolPolicies({ ...placement, owner }, placement.taskQueue, tools),
+        access,
+      ),
       access,
     };
   };
@@ -227,7 +249,26 @@ export function createTurnActivities({ config: current, store, bus, placement }:
         userEntries(input.runId, input.messages, true, current()),
       );
       publishPart(bus, input, { type: 'run-start', startedAt: Date.now() });
-      return prepared;
+      if (!plugins || !logger) return prepared;
+      // Run here, in the activity that prepares the turn, so what the hooks added is part
+      // of its recorded result and a replay sees the same turn.
+      const pluginContext = await runBeforeAgentStart(
+        plugins,
+        {
+          sessionKey: input.sessionKey,
+          runId: input.runId,
+          agentId: current().agent.id,
+          text: input.messages[0]?.text ?? '',
+        },
+        logger,
+      );
+      return {
+        ...prepared,
+        ...(pluginContext !== undefined ? { pluginContext } : {}),
+        ...(hasHook(plugins, 'before_tool_call')
+          ? { pluginHooks: ['before_tool_call' as const] }
+          : {}),
+      };
     },
 
     /** Record messages steered into a running turn, before its next LLM call. */
@@ -361,6 +402,19 @@ export function createTurnActivities({ config: current, store, bus, placement }:
         ...(final ? { message: final } : {}),
         ...(input.errorMessage !== undefined ? { errorMessage: input.errorMessage } : {}),
       };
+      if (plugins && logger) {
+        await runObservingHook(
+          plugins,
+          'agent_end',
+          {
+            sessionKey: input.sessionKey,
+            runId: input.runId,
+            status: input.status,
+            ...(input.errorMessage !== undefined ? { error: input.errorMessage } : {}),
+          },
+          logger,
+        );
+      }
       if (input.announce === false) return { text, announcement: end };
       publishPart(bus, input, end);
       return { text };

@@ -66,8 +66,8 @@ export function buildProgram(): Command {
     .description('channels and the accounts config sets up')
     .option('--state-dir <dir>', 'state directory')
     .option('--json', 'print JSON')
-    .action((flags: Parameters<typeof runChannelsList>[0]) => {
-      process.exitCode = runChannelsList(flags);
+    .action(async (flags: Parameters<typeof runChannelsList>[0]) => {
+      process.exitCode = await runChannelsList(flags);
     });
   channels
     .command('status')

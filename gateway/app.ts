@@ -6,6 +6,8 @@ import type { Logger } from '../core/logger.js';
 import type { StatePaths } from '../core/paths.js';
 import type { SessionStore } from '../core/sessions/index.js';
 import type { AgentService } from '../core/agent/agent-service.js';
+import type { PluginRegistry } from '../core/plugins/registry.js';
+import { pluginHttpRoutes } from './http/plugin-routes.js';
 import { createEventIngest, eventIngestPath } from './events/ingest.js';
 import { healthRoutes } from './http/health.js';
 import { httpApiRoutes } from './http/index.js';
@@ -42,6 +44,8 @@ export interface GatewayDeps {
   onConfigChange?: (config: Config) => void;
   /** Node pairing and connections (default: made from `paths.stateDir`); the runtime shares it with its node activity. */
   nodes?: GatewayNodes;
+  /** Loaded plugins: their methods, HTTP routes under /plugins/<id>/, and plugins.list. */
+  plugins?: PluginRegistry;
   /** WebSocket limits and intervals (tests shorten them). */
   ws?: Partial<WsOptions>;
 }
@@ -67,6 +71,7 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstanc
   app.decorate('wsGateway', ws);
   // The HTTP API authenticates against the WebSocket's current config (config.patch may change it).
   await app.register(httpApiRoutes(deps, () => ws.config()));
+  if (deps.plugins) await app.register(pluginHttpRoutes(deps.plugins, () => ws.config()));
   // Workers in other processes publish run events here; they land on the same bus.
   const ingest = deps.bus
     ? createEventIngest(deps.bus, (request) => verifyBearer(ws.config(), request))

@@ -227,6 +227,10 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
     if ('deferred' in again) throw new Error('the LLM call deferred twice');
     return again;
   };
+  // The plugins' before_agent_start context, once the turn is prepared (the first call,
+  // which prepares it, adds it itself).
+  const systemExtra = () =>
+    [extraSystemPrompt, prepared?.pluginContext].filter(Boolean).join('\n\n');
   const prepareInput = {
     sessionKey,
     runId,
@@ -261,7 +265,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
         ...(ref ?? { sessionKey, sessionId: '', runId, turnId }),
         step,
         models: settings.models,
-        ...(extraSystemPrompt ? { extraSystemPrompt } : {}),
+        ...(systemExtra() ? { extraSystemPrompt: systemExtra() } : {}),
         ...(skillCommand !== undefined ? { skillCommand } : {}),
         ...(skills ? { skills } : {}),
         ...(prepared?.host !== undefined ? { host: prepared.host } : {}),
@@ -297,7 +301,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
           ...turnRef,
           step,
           models: settings.models,
-          ...(extraSystemPrompt ? { extraSystemPrompt } : {}),
+          ...(systemExtra() ? { extraSystemPrompt: systemExtra() } : {}),
           ...(skillCommand !== undefined ? { skillCommand } : {}),
           ...(skills ? { skills } : {}),
           ...(prepared.host !== undefined ? { host: prepared.host } : {}),
@@ -317,7 +321,8 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
         if (steered.length > 0) continue; // answer the steering message before finishing
         break;
       }
-      for (const call of reply.toolCalls) {
+      for (const modelCall of reply.toolCalls) {
+        let call = modelCall;
         const toolInput = {
           ...turnRef,
           step,
@@ -335,6 +340,29 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
             text: refusalText(call.name, prepared),
           });
           continue;
+        }
+        // Only turns prepared by a worker with such a hook ask; the marker keeps histories
+        // recorded before plugins replaying without the extra activity.
+        if (
+          prepared.pluginHooks?.includes('before_tool_call') &&
+          patched('plugin-before-tool-call')
+        ) {
+          const decision = await bookkeeping['plugins.beforeToolCall']({
+            sessionKey,
+            runId,
+            toolName: call.name,
+            params: call.arguments,
+          });
+          if (decision.block) {
+            await bookkeeping['turn.recordToolResult']({
+              ...toolInput,
+              isError: true,
+              text: `Tool "${call.name}" was blocked by a plugin and not run: ${decision.blockReason}`,
+            });
+            continue;
+          }
+          call = { ...call, arguments: decision.params };
+          toolInput.args = decision.params;
         }
         if (needsApproval(call, settings.approvals)) {
           const decision = await host.approvals.approve(

@@ -156,6 +156,10 @@ export interface PreparedTurn {
   tools: Record<string, ToolActivityPolicy>;
   /** What this turn may do (tool policy, sandbox); absent in histories recorded before it. */
   access?: TurnAccess;
+  /** Text plugins' before_agent_start hooks added to this turn's system prompt. */
+  pluginContext?: string;
+  /** Turn-changing plugin hooks the preparing worker has (the workflow runs only those). */
+  pluginHooks?: 'before_tool_call'[];
 }
 
 /** Common fields of activities that work inside a turn. */

@@ -1,15 +1,20 @@
 import { builtInChannels } from '../../channels/index.js';
 import { resolveChannelAccounts } from '../../channels/runtime/account-config.js';
+import { channelConfigWithPlugins } from '../../core/plugins/plugin-runtime.js';
 import { commandContext, type RuntimeFlags } from '../context.js';
+import { loadProcessPlugins } from '../runtime/plugins.js';
 
-/** `clawdbot channels list [--json]`: the channels this build has and the accounts config sets up (no gateway needed). */
-export function runChannelsList(
+/** `clawdbot channels list [--json]`: the channels this build and its plugins have, and the accounts config sets up (no gateway needed). */
+export async function runChannelsList(
   flags: Pick<RuntimeFlags, 'stateDir'> & { json?: boolean },
   write: (text: string) => void = (text) => process.stdout.write(text),
-): number {
-  const { config } = commandContext(flags);
-  const accounts = resolveChannelAccounts(config, builtInChannels);
-  const rows = builtInChannels.map((plugin) => ({
+): Promise<number> {
+  const { config: loaded, paths, logger } = commandContext(flags);
+  const plugins = await loadProcessPlugins({ config: loaded, paths, logger });
+  const config = channelConfigWithPlugins(loaded, plugins, logger);
+  const channelPlugins = [...builtInChannels, ...plugins.channels.map((each) => each.channel)];
+  const accounts = resolveChannelAccounts(config, channelPlugins);
+  const rows = channelPlugins.map((plugin) => ({
     channel: plugin.id,
     label: plugin.label,
     accounts: accounts

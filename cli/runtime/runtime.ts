@@ -40,6 +40,12 @@ import { startMemoryIndexing } from './memory-indexing.js';
 import type { MemoryWatch } from '../../activities/memory/watcher.js';
 import { startWorker, type RunningWorker } from './worker.js';
 import { watchConfigFile, type ConfigWatcher } from '../../core/config/watch.js';
+import type { PluginRegistry } from '../../core/plugins/registry.js';
+import { channelConfigWithPlugins } from '../../core/plugins/plugin-runtime.js';
+import { loadProcessPlugins } from './plugins.js';
+import { withMessageHooks } from '../../core/plugins/channel-hooks.js';
+import { runObservingHook } from '../../core/plugins/hooks.js';
+import { startPluginServices, type RunningPluginServices } from '../../core/plugins/services.js';
 
 /** What to run in this process. */
 export interface RuntimeOptions {
@@ -52,6 +58,8 @@ export interface RuntimeOptions {
   channels?: boolean;
   /** The channel plugins (default: the built-in ones); tests add their own. */
   channelPlugins?: readonly ChannelPlugin[];
+  /** Plugins already loaded (default: discovered and loaded from config here). */
+  plugins?: PluginRegistry;
   /** Channel manager tuning (tests shorten backoff and intervals). */
   channelTuning?: Pick<ChannelManagerOptions, 'restart' | 'typingIntervalMs' | 'draftIntervalMs'>;
 }
@@ -160,7 +168,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let channels: ChannelManager | undefined;
   let gatewayNodes: GatewayNodes | undefined;
   let nodesWorker: NodesWorker | undefined;
-  const channelPlugins = options.channelPlugins ?? builtInChannels;
+  // Config is checked against the plugin manifests before anything starts; a plugin that
+  // fails to load is reported and skipped.
+  const plugins = options.plugins ?? (await loadProcessPlugins({ config, paths, logger }));
+  const pluginLogger = logger.child('plugins');
+  const givenChannels = options.channelPlugins ?? builtInChannels;
+  // A channel the embedding program gives itself (tests hand one in directly) wins over a
+  // plugin's channel of the same id, so the id never runs twice.
+  const pluginChannels = plugins.channels
+    .map((each) => each.channel)
+    .filter((channel) => !givenChannels.some((given) => given.id === channel.id));
+  const channelPlugins = [...givenChannels, ...pluginChannels].map((channel) =>
+    withMessageHooks(channel, plugins, pluginLogger),
+  );
+  // Sections of plugin channels whose plugin is off are left out (and warned about).
+  const channelConfig = channelConfigWithPlugins(config, plugins, pluginLogger);
+  let services: RunningPluginServices | undefined;
   const store = openSessionStore(config, paths.stateDir);
   // Gateway and worker in one process share an in-process bus; a lone worker sends its
   // events to the gateway over the gateway's /internal/events WebSocket.
@@ -171,6 +194,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const stop = async () => {
     memoryWatch?.close();
     configWatcher?.close();
+    if (app) {
+      await runObservingHook(plugins, 'gateway_stop', { reason: 'shutdown' }, pluginLogger);
+    }
+    await services?.stop();
     if (channels) {
       await channels.stop().catch((error: Error) => logger.warn(`channels stop: ${error.message}`));
       logger.info('channels stopped');
@@ -209,7 +236,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Refuse an unsafe bind before starting anything.
     if (options.gateway) assertSafeBind(config);
     // A bad channels.<id> field stops start-up with the field named, like any config error.
-    if (options.gateway) resolveChannelAccounts(config, channelPlugins);
+    if (options.gateway) resolveChannelAccounts(channelConfig, channelPlugins);
     mkdirSync(paths.stateDir, { recursive: true });
     for (const loose of loosePermissions(paths)) {
       logger.warn(
@@ -262,6 +289,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           bus: workerBus(),
           client: new Client({ connection, namespace: config.temporal.namespace }),
           liveConfig: () => liveConfig,
+          plugins,
         }),
         logger: logger.child('worker'),
       });
@@ -344,7 +372,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // The gateway process hosts the channels, with or without a worker: it also serves
       // their delivery task queues, so replies go out from here.
       channels = createChannelManager({
-        config,
+        config: channelConfig,
         plugins: channelPlugins,
         agent,
         store,
@@ -380,6 +408,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         },
         webhooks,
         nodes: gatewayNodes,
+        plugins,
         config,
         health,
         agent,
@@ -396,7 +425,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger.info(`gateway listening on http://${config.gateway.bind}:${config.gateway.port}`);
       mkdirSync(paths.workspaceDir, { recursive: true });
       channels.start();
+      await runObservingHook(plugins, 'gateway_start', { port: config.gateway.port }, pluginLogger);
     }
+    // Each process that loads a plugin runs its services (gateway and worker alike).
+    services = await startPluginServices(plugins, {
+      stateDir: paths.stateDir,
+      logger: pluginLogger,
+    });
     // Edits to clawdbot.json apply from the next turn: the agent service and the
     // activities read liveConfig per turn and per call.
     configWatcher = watchConfigFile({

@@ -3,6 +3,7 @@ import { browserSchema } from './browser-schema.js';
 import { skillsConfigSchema } from './skills-schema.js';
 import { memorySchema } from './memory-schema.js';
 import { imageModelSchema, ttsSchema } from './media-schema.js';
+import { pluginsConfigSchema } from './plugins-schema.js';
 import { sandboxSchema, securitySchema, toolsPolicyShape } from '../security/config-schema.js';
 import { toolPolicyLayerSchema } from '../security/tool-policy.js';
 import { compactionSchema, contextTokensSchema, sessionResetFields } from './context-schema.js';
@@ -213,6 +214,7 @@ export const configSchema = z.strictObject({
     .record(z.string(), z.record(z.string(), z.unknown()))
     .default({})
     .describe('Messaging channels (telegram, discord, slack...), one section per channel'),
+  plugins: pluginsConfigSchema.default(pluginsConfigSchema.parse({})),
   providers: z
     .strictObject({
       anthropic: providerSchema.default({}),

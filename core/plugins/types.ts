@@ -65,6 +65,16 @@ export interface PluginService {
   stop?(): void | Promise<void>;
 }
 
+/**
+ * An HTTP route on the gateway's port, served at `/plugins/<plugin id><path>`. Gateway auth
+ * (bearer token or password, loopback without auth configured) applies unless `auth` is
+ * `webhook`: then the route is public and the handler must check the caller itself (a
+ * signature over `rawBody`, a shared secret).
+ */
+export interface PluginHttpRoute extends ChannelHttpRoute {
+  auth?: 'gateway' | 'webhook';
+}
+
 /** Adds commands to the `clawdbot` CLI (commander). */
 export type PluginCliRegistrar = (program: Command) => void;
 
@@ -150,7 +160,7 @@ export interface PluginApi<PluginConfig = Record<string, unknown>> {
   registerChannel(channel: ChannelPlugin): void;
   registerTool(tool: ToolDefinition): void;
   registerGatewayMethod(method: GatewayMethod): void;
-  registerHttpRoute(route: ChannelHttpRoute): void;
+  registerHttpRoute(route: PluginHttpRoute): void;
   registerCli(registrar: PluginCliRegistrar): void;
   registerService(service: PluginService): void;
   registerHook<H extends PluginHookName>(

@@ -22,6 +22,7 @@ import { modelsListMethod } from './models-list.js';
 import { nodeMethods } from './node-methods.js';
 import { pairingApproveMethod } from './pairing-approve.js';
 import { pairingListMethod } from './pairing-list.js';
+import { pluginsListMethod } from './plugins-list.js';
 import { sendMethod } from './send.js';
 import { sessionsCompactMethod } from './sessions-compact.js';
 import { sessionsDeleteMethod } from './sessions-delete.js';
@@ -67,6 +68,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   memoryStatusMethod,
   memorySearchMethod,
   ...nodeMethods,
+  pluginsListMethod,
 ];
 
 export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';

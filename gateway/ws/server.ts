@@ -63,7 +63,12 @@ export function attachWsGateway(app: FastifyInstance, deps: GatewayDeps): WsGate
   const joined = new Set<Connection>();
   const presence = new PresenceRegistry();
   const health = new HealthMonitor(deps.health);
-  const methods = new Map(gatewayMethods.map((method) => [method.method, method]));
+  // Plugin methods follow the built-in ones (the loader refused any that reuse a name).
+  const methods = new Map(
+    [...gatewayMethods, ...(deps.plugins?.gatewayMethods ?? []).map((each) => each.method)].map(
+      (method) => [method.method, method],
+    ),
+  );
   const stateVersion = () => ({ presence: presence.version, health: health.version });
   // Nodes need a state dir for their pairing file; a gateway built without one has none.
   const nodes =

@@ -11,7 +11,8 @@
  *  - `startChannelProcesses`: `clawdbot gateway --no-worker` and `clawdbot worker` as
  *    child processes on one state dir, so a test can SIGKILL the worker mid-turn
  *    (`killWorker()` then `startWorker()`) or restart the gateway (`restartGateway()`).
- *    Children load the built-in channels (channels/index.ts) only.
+ *    Children load the built-in channels and the channel plugins config enables
+ *    (`plugins.load.paths` in `config`, or a bundled one turned on by its section).
  *
  * Each harness gets its own task queue, so its turns never reach another test file's
  * workers; session keys still must be unique across files (one Temporal server).
