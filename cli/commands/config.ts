@@ -208,6 +208,7 @@ export function runConfigEdit(flags: ConfigFlags, output: Output = processOutput
   const draft = `${file}.edit-${process.pid}.json5`;
   mkdirSync(dirname(file), { recursive: true });
   const before = readText(file);
+  let keepDraft = false;
   if (before === '') writeFileSync(draft, '{\n}\n', { mode: 0o600 });
   else copyFileSync(file, draft);
   try {
@@ -223,18 +224,24 @@ export function runConfigEdit(flags: ConfigFlags, output: Output = processOutput
       output.out('No changes.\n');
       return 0;
     }
-    writeText(file, checked(text, file));
+    try {
+      writeText(file, checked(text, file));
+    } catch (error) {
+      if (!(error instanceof ClawdbotError)) throw error;
+      // Keep the person's edits: they fix the draft rather than start over.
+      keepDraft = true;
+      output.err(`clawdbot: not saved: ${error.message}\nYour edits are in ${draft}\n`);
+      return 1;
+    }
     output.out(`Saved ${file}\n`);
     return 0;
-  } catch (error) {
-    if (error instanceof ClawdbotError) output.err(`clawdbot: not saved: ${error.message}\n`);
-    else throw error;
-    return 1;
   } finally {
-    try {
-      unlinkSync(draft);
-    } catch {
-      // already gone
+    if (!keepDraft) {
+      try {
+        unlinkSync(draft);
+      } catch {
+        // already gone
+      }
     }
   }
 }
