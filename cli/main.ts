@@ -24,7 +24,10 @@ export function buildProgram(): Command {
     .version(clawdbotVersion)
     .showHelpAfterError()
     // Usage errors throw instead of exiting, so the CLI can answer them with exit code 2.
-    .exitOverride();
+    .exitOverride()
+    // A group with options of its own (`sessions --json`) must not take a subcommand's
+    // `--json` or `--state-dir` away from it.
+    .enablePositionalOptions();
 
   const runtimeOptions = (command: Command) =>
     command
