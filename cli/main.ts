@@ -1,7 +1,8 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ClawdbotError } from '../core/errors.js';
 import type { LogLevel } from '../core/logger.js';
 import { clawdbotVersion } from '../core/version.js';
+import { registerClientCommands } from './client-commands.js';
 import { runChannelsList } from './commands/channels-list.js';
 import { runSessionsList } from './commands/sessions-list.js';
 import { runChannelsStatus } from './commands/channels-status.js';
@@ -21,7 +22,12 @@ export function buildProgram(): Command {
   const program = new Command('clawdbot')
     .description('ClawdBot: a self-hosted personal AI assistant on durable Temporal workflows')
     .version(clawdbotVersion)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors throw instead of exiting, so the CLI can answer them with exit code 2.
+    .exitOverride()
+    // A group with options of its own (`sessions --json`) must not take a subcommand's
+    // `--json` or `--state-dir` away from it.
+    .enablePositionalOptions();
 
   const runtimeOptions = (command: Command) =>
     command
@@ -79,9 +85,11 @@ export function buildProgram(): Command {
       process.exitCode = await runChannelsStatus(flags);
     });
 
-  program
+  const sessions = program
     .command('sessions')
-    .description("sessions, newest first, with the latest turn's token counts")
+    .description(
+      "sessions: list, history, reset, delete (bare: read the store's index without a gateway)",
+    )
     .option('--state-dir <dir>', 'state directory')
     .option('--limit <n>', 'most sessions to list (default 50)')
     .option('--json', 'print JSON')
@@ -182,6 +190,7 @@ export function buildProgram(): Command {
       process.exitCode = runSecurityAudit(flags);
     });
   registerNodeCommands(program);
+  registerClientCommands(program, sessions);
   return program;
 }
 
@@ -191,6 +200,8 @@ if (process.argv[1] && /clawdbot(\.js)?$|cli\/main\.ts$/.test(process.argv[1])) 
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {
+    // Help and --version "fail" with exit code 0; every other commander error is bad usage.
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
     const message =
       error instanceof ClawdbotError ? `${error.code}: ${error.message}` : (error as Error).message;
     process.stderr.write(`clawdbot: ${message}\n`);

@@ -1,3 +1,5 @@
+import { openLogFile } from '../../core/log-files.js';
+import { createLogger, type LogLevel } from '../../core/logger.js';
 import { commandContext, type RuntimeFlags } from '../context.js';
 import { startRuntime } from '../runtime/runtime.js';
 
@@ -10,8 +12,17 @@ export async function runForeground(
   flags: RuntimeFlags & { worker: boolean; channels?: boolean },
   gateway: boolean,
 ): Promise<void> {
-  const context = commandContext(flags);
-  const { logger } = context;
+  const base = commandContext(flags);
+  // Every line also goes to this process's file under <stateDir>/logs/, where the
+  // gateway's logs.tail finds the lines of workers running in other processes.
+  const logFile = openLogFile(base.paths.stateDir, gateway ? 'gateway' : 'worker');
+  const logger = createLogger(
+    'clawdbot',
+    (process.env.CLAWDBOT_LOG_LEVEL as LogLevel | undefined) ?? 'info',
+    undefined,
+    (entry) => logFile.record(entry),
+  );
+  const context = { ...base, logger };
   const runtime = await startRuntime({
     ...context,
     gateway,

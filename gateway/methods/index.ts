@@ -16,6 +16,7 @@ import { cronRunsMethod } from './cron-runs.js';
 import { execApprovalListMethod } from './exec-approval-list.js';
 import { execApprovalResolveMethod } from './exec-approval-resolve.js';
 import { healthMethod } from './health.js';
+import { logsTailMethod } from './logs-tail.js';
 import { memorySearchMethod } from './memory-search.js';
 import { memoryStatusMethod } from './memory-status.js';
 import { modelsListMethod } from './models-list.js';
@@ -69,6 +70,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   memorySearchMethod,
   ...nodeMethods,
   pluginsListMethod,
+  logsTailMethod,
 ];
 
 export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';
