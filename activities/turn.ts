@@ -222,10 +222,7 @@ export function createTurnActivities({
     return {
       sessionId: session.sessionId,
       host: owner,
-      tools: onlyAllowed(
-        toolPolicies({ ...placement, owner }, placement.taskQueue, tools),
-        access,
-      ),
+      tools: onlyAllowed(toolPolicies({ ...placement, owner }, placement.taskQueue, tools), access),
       access,
     };
   };
