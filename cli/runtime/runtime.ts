@@ -383,7 +383,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         logger: logger.child('channels'),
         httpRoutes: webhooks,
         startAccounts: options.channels ?? true,
-        channelTools: channelToolActivities({ config, paths, store, bus: localBus }),
+        channelTools: channelToolActivities({
+          config,
+          paths,
+          store,
+          bus: localBus,
+          tools: [...registeredTools, ...plugins.tools.map((each) => each.tool)],
+        }),
         ...options.channelTuning,
       });
       app = await buildGatewayApp({

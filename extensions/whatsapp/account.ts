@@ -5,6 +5,7 @@
 import type { ChannelAccountHandle, ChannelStartContext } from '../../channels/types.js';
 import type { WhatsAppAccount } from './config.js';
 import { GraphApi } from './graph-api.js';
+import { whatsappActions } from './actions.js';
 import { normalizeMessage } from './normalize.js';
 import { WhatsAppOutbound } from './outbound.js';
 import { whatsappWebhookRoutes } from './webhook.js';
@@ -58,6 +59,7 @@ export async function startWhatsAppAccount(
     sendText: (input) => outbound.sendText(input),
     sendMedia: (input) => outbound.sendMedia(input),
     sendTyping: (target) => outbound.sendTyping(target),
+    action: whatsappActions(api),
     probe: async () => ({ botName: await phoneNameOf(api) }),
     stop: () => {
       stopping.abort();

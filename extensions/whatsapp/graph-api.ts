@@ -123,6 +123,23 @@ export class GraphApi {
     return id;
   }
 
+  /** Mark a received message read (blue ticks), without a typing indicator. */
+  async markRead(messageId: string): Promise<void> {
+    await this.call(
+      `/${this.options.phoneNumberId}/messages`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          messaging_product: 'whatsapp',
+          status: 'read',
+          message_id: messageId,
+        }),
+      },
+      'mark read',
+    );
+  }
+
   /** Mark a received message read and show "typing…" for up to 25 s (or until we answer). */
   async markReadTyping(messageId: string): Promise<void> {
     await this.call(

@@ -4,11 +4,13 @@
  * is validated without loading this file. Set-up: README.md beside it.
  */
 import type { PluginApi } from '../../core/plugins/types.js';
+import { whatsappActionsTool } from './actions-tool.js';
 import { whatsappChannel } from './channel.js';
 
-export { whatsappChannel };
+export { whatsappActionsTool, whatsappChannel };
 
-/** Register the channel with the gateway. */
+/** Register the channel and its `whatsapp_actions` tool (react, templates, read receipts). */
 export function register(api: PluginApi): void {
   api.registerChannel(whatsappChannel);
+  api.registerTool(whatsappActionsTool);
 }

@@ -62,6 +62,8 @@ beforeAll(async () => {
         verifyToken,
         apiBaseUrl: fake.url,
         allowFrom: [1, 2, 3, 4, 5, 6].map(user),
+        // whatsapp_actions may react and send templates, not mark messages read.
+        actions: { read: false },
       },
     },
   });
@@ -221,5 +223,52 @@ describe('whatsapp plugin channel, end to end', () => {
       fileName: 'chart.png',
       bytes: Buffer.from('PNG chart bytes'),
     });
+  });
+
+  it('whatsapp_actions (from the plugin) reacts and sends a template; markRead is refused while actions.read is off', async () => {
+    const owner = user(6);
+    const first = userMessage(owner, 'text', { body: 'keep this in mind' });
+    expect(await deliver(first)).toBe(200);
+    await fake.waitFor(() => textsTo(owner).includes('echo: keep this in mind'));
+    llm.scriptFor('act on whatsapp', [
+      {
+        kind: 'tool_calls',
+        calls: [
+          {
+            name: 'whatsapp_actions',
+            arguments: { action: 'react', to: owner, messageId: first.id, emoji: '👍' },
+          },
+          {
+            name: 'whatsapp_actions',
+            arguments: {
+              action: 'sendTemplate',
+              to: owner,
+              template: 'order_update',
+              language: 'en_US',
+              parameters: ['42'],
+            },
+          },
+          { name: 'whatsapp_actions', arguments: { action: 'markRead', messageId: first.id } },
+        ],
+      },
+      { kind: 'text', text: 'acted on whatsapp' },
+    ]);
+    expect(await deliver(userMessage(owner, 'text', { body: 'act on whatsapp' }))).toBe(200);
+    await fake.waitFor(() => textsTo(owner).includes('acted on whatsapp'));
+    const ofType = (type: string) => sentTo(owner).filter((sent) => sent.type === type);
+    expect(ofType('reaction').map((sent) => sent.body.reaction)).toEqual([
+      { message_id: first.id, emoji: '👍' },
+    ]);
+    expect(ofType('template').map((sent) => sent.body.template)).toEqual([
+      {
+        name: 'order_update',
+        language: { code: 'en_US' },
+        components: [{ type: 'body', parameters: [{ type: 'text', text: '42' }] }],
+      },
+    ]);
+    const results = llm.requests
+      .filter((request) => request.userText.includes('act on whatsapp'))
+      .flatMap((request) => request.toolResults);
+    expect(results[2]).toContain('channels.whatsapp.actions.read: true');
   });
 });

@@ -194,7 +194,22 @@ export async function startFakeWhatsApp(
       if (type === 'text' && (content.body ?? '').length > 4096) {
         return graphError(400, 100, 'Invalid parameter', 'text.body is longer than 4096');
       }
-      if (type !== 'text' && !content.id && !content.link) {
+      // A reaction names the message and the emoji ("" removes it); a template its approved
+      // name and language. Every other non-text type carries media by id or link.
+      if (
+        type === 'reaction' &&
+        (typeof content.message_id !== 'string' || content.emoji === undefined)
+      ) {
+        return graphError(400, 100, 'Invalid parameter', 'reaction needs message_id and emoji');
+      }
+      if (type === 'template') {
+        const language = content.language as { code?: unknown } | undefined;
+        if (typeof content.name !== 'string' || typeof language?.code !== 'string') {
+          return graphError(400, 100, 'Invalid parameter', 'template needs name and language.code');
+        }
+      }
+      const carriesMedia = type !== 'text' && type !== 'reaction' && type !== 'template';
+      if (carriesMedia && !content.id && !content.link) {
         return graphError(400, 100, 'Invalid parameter', `${type} needs id or link`);
       }
       if (content.id && !uploads.has(content.id)) {
