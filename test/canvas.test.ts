@@ -118,6 +118,30 @@ describe('canvas', () => {
       PAGE.replace('Hello canvas', 'Edited canvas'),
     );
     await eventually(() => title.textContent()).toBe('Edited canvas');
+
+    // navigate to another canvas file, then hide: the viewer follows both.
+    writeFileSync(
+      join(gateway.harness.paths.stateDir, 'canvas', 'other.html'),
+      '<p id="other">Other page</p>',
+    );
+    llm.scriptFor('canvas elsewhere', [
+      canvasCall('call_nav', { action: 'navigate', target: 'other' }),
+      { kind: 'text', text: 'Moved.' },
+    ]);
+    const moved = await gateway.harness.send(sessionKey, 'show the canvas elsewhere');
+    await gateway.harness.wait(moved, sessionKey, 120_000);
+    expect(await viewer.evaluate(() => document.body.dataset.target)).toBe('/canvas/other.html');
+    await eventually(() => viewer.frameLocator('#frame').locator('#other').textContent()).toBe(
+      'Other page',
+    );
+    llm.scriptFor('canvas away', [
+      canvasCall('call_hide', { action: 'hide' }),
+      { kind: 'text', text: 'Hidden.' },
+    ]);
+    const hidden = await gateway.harness.send(sessionKey, 'put the canvas away');
+    await gateway.harness.wait(hidden, sessionKey, 120_000);
+    expect(await viewer.locator('#frame').isHidden()).toBe(true);
+    expect(await viewer.locator('#empty').isVisible()).toBe(true);
     await viewer.close();
   });
 
