@@ -94,6 +94,7 @@ export default tseslint.config(
       sourceType: 'module',
       globals: Object.fromEntries(
         [
+          'clearTimeout',
           'console',
           'crypto',
           'document',
@@ -103,6 +104,7 @@ export default tseslint.config(
           'setTimeout',
           'URLSearchParams',
           'WebSocket',
+          'window',
         ].map((name) => [name, 'readonly']),
       ),
     },

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../core/config/schema.js';
 import type { EventBus } from '../core/events/types.js';
@@ -13,6 +14,8 @@ import { healthRoutes } from './http/health.js';
 import { httpApiRoutes } from './http/index.js';
 import { attachWebhookRoutes, type WebhookRouteTable } from './http/channel-routes.js';
 import type { ChannelControl, OutboundChannels } from './methods/index.js';
+import { CanvasHub } from './canvas/canvas-hub.js';
+import { canvasRoutes } from './canvas/canvas-routes.js';
 import { verifyBearer } from './ws/auth.js';
 import type { GatewayNodes } from './nodes/gateway-nodes.js';
 import type { WsOptions } from './ws/options.js';
@@ -48,6 +51,8 @@ export interface GatewayDeps {
   plugins?: PluginRegistry;
   /** WebSocket limits and intervals (tests shorten them). */
   ws?: Partial<WsOptions>;
+  /** Canvas viewers (made by buildGatewayApp when `paths` is set). */
+  canvas?: CanvasHub;
 }
 
 declare module 'fastify' {
@@ -58,7 +63,12 @@ declare module 'fastify' {
 }
 
 /** Build the gateway's fastify app without listening, so tests can drive it. */
-export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstance> {
+export async function buildGatewayApp(options: GatewayDeps): Promise<FastifyInstance> {
+  // The canvas lives in the state dir: a gateway built without one has no canvas.
+  const deps: GatewayDeps =
+    options.paths !== undefined
+      ? { ...options, canvas: options.canvas ?? new CanvasHub() }
+      : options;
   const app = Fastify({
     logger: false,
     bodyLimit: 512 * 1024,
@@ -72,6 +82,16 @@ export async function buildGatewayApp(deps: GatewayDeps): Promise<FastifyInstanc
   // The HTTP API authenticates against the WebSocket's current config (config.patch may change it).
   await app.register(httpApiRoutes(deps, () => ws.config()));
   if (deps.plugins) await app.register(pluginHttpRoutes(deps.plugins, () => ws.config()));
+  if (deps.canvas !== undefined && deps.paths !== undefined)
+    await app.register(
+      canvasRoutes({
+        hub: deps.canvas,
+        canvasDir: join(deps.paths.stateDir, 'canvas'),
+        config: () => ws.config(),
+        authorized: (request) => verifyBearer(ws.config(), request),
+        ...(deps.logger !== undefined ? { logger: deps.logger } : {}),
+      }),
+    );
   // Workers in other processes publish run events here; they land on the same bus.
   const ingest = deps.bus
     ? createEventIngest(deps.bus, (request) => verifyBearer(ws.config(), request))

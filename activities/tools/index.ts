@@ -1,6 +1,7 @@
 import { applyPatchTool } from './apply-patch.js';
 import { bashTool } from './bash.js';
 import { browserTool } from './browser.js';
+import { canvasTool } from './canvas.js';
 import { cronTool } from './cron.js';
 import { discordActionsTool } from './discord-actions.js';
 import { editFileTool } from './edit-file.js';
@@ -48,6 +49,7 @@ export const tools: readonly ToolDefinition[] = [
   telegramActionsTool,
   discordActionsTool,
   slackActionsTool,
+  canvasTool,
 ];
 
 /** The tool registered under `name`, if any. */

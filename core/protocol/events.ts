@@ -21,6 +21,7 @@ export const GATEWAY_EVENTS = [
   'node.pair.resolved',
   'node.invoke.request',
   'exec.approval.resolved',
+  'canvas.command',
 ] as const;
 /** An event name the gateway may send. */
 export type GatewayEventName = (typeof GATEWAY_EVENTS)[number];

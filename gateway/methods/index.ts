@@ -1,6 +1,7 @@
 /** Every RPC method, registered once; `hello-ok.features.methods` is built from this list. */
 import { agentMethod } from './agent.js';
 import { agentWaitMethod } from './agent-wait.js';
+import { canvasResultMethod } from './canvas-result.js';
 import { chatAbortMethod } from './chat-abort.js';
 import { chatHistoryMethod } from './chat-history.js';
 import { chatSendMethod } from './chat-send.js';
@@ -71,6 +72,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   ...nodeMethods,
   pluginsListMethod,
   logsTailMethod,
+  canvasResultMethod,
 ];
 
 export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';

@@ -21,6 +21,7 @@ import { clawdbotVersion } from '../../core/version.js';
 import type { GatewayDeps } from '../app.js';
 import { startEventHub } from '../events/hub.js';
 import { gatewayMethods, type GatewayContext } from '../methods/index.js';
+import { CANVAS_CAP } from '../canvas/canvas-hub.js';
 import { authorizeNodeConnect } from '../nodes/node-auth.js';
 import { createGatewayNodes } from '../nodes/gateway-nodes.js';
 import { authModeOf } from './auth.js';
@@ -177,9 +178,16 @@ export function attachWsGateway(app: FastifyInstance, deps: GatewayDeps): WsGate
           });
         }
       }
+      if (deps.canvas !== undefined && session.caps?.includes(CANVAS_CAP)) {
+        deps.canvas.register({
+          connId: connection.connId,
+          send: (event, payload) => connection.sendEvent(event, payload),
+        });
+      }
       broadcastPresence();
     },
     left(connection) {
+      deps.canvas?.unregister(connection.connId);
       all.delete(connection);
       joined.delete(connection);
       nodes?.registry.unregister(connection.connId);

@@ -34,6 +34,8 @@ export interface HarnessOptions {
   /** Run the worker in this process (default) or as a `clawdbot worker` child process. */
   worker?: 'in-process' | 'child';
   config?: ConfigInput;
+  /** startGatewayHarness: listen on config.gateway.port (tools that call the gateway find it there) instead of any free port. */
+  listenOnConfigPort?: boolean;
 }
 
 /**
@@ -211,7 +213,10 @@ export async function startGatewayHarness(options: HarnessOptions): Promise<Gate
     paths: harness.paths,
     logger: createLogger('gateway', 'warn'),
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({
+    host: '127.0.0.1',
+    port: options.listenOnConfigPort ? harness.config.gateway.port : 0,
+  });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('gateway has no address');
   return {
