@@ -127,10 +127,16 @@ describe('a user plugin in the runtime', () => {
     expect(text).toContain('blocked by a plugin');
     expect(text).toContain('hello-tools blocks write_file');
     expect(existsSync(join(harness.paths.workspaceDir, 'x.txt'))).toBe(false);
+    // Marker details are payloads: their bytes are decoded so the patch id and the local
+    // activity's type can be read.
     const markersOf = (events: HistoryEvent[]) =>
       events.flatMap((event) =>
         event.markerRecordedEventAttributes
-          ? [JSON.stringify(event.markerRecordedEventAttributes)]
+          ? [
+              JSON.stringify(event.markerRecordedEventAttributes, (_key, value: unknown) =>
+                value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value,
+              ),
+            ]
           : [],
       );
     const events = await historyOf(key, (all) =>
@@ -161,11 +167,14 @@ describe('a user plugin in the runtime', () => {
         registered: { tools: string[]; httpRoutes: string[] };
       }[];
     };
-    expect(listed.plugins).toEqual([
-      expect.objectContaining({ id: 'hello-tools', status: 'loaded' }),
-    ]);
-    expect(listed.plugins[0]!.registered.tools).toEqual(['hello_echo']);
-    expect(listed.plugins[0]!.registered.httpRoutes).toEqual([
+    // The bundled plugins are listed too, off: none of their channels is configured here.
+    const hello = listed.plugins.find((plugin) => plugin.id === 'hello-tools');
+    expect(hello).toMatchObject({ status: 'loaded' });
+    expect(
+      listed.plugins.filter((plugin) => plugin.id !== 'hello-tools').map((each) => each.status),
+    ).not.toContain('loaded');
+    expect(hello!.registered.tools).toEqual(['hello_echo']);
+    expect(hello!.registered.httpRoutes).toEqual([
       'GET /plugins/hello-tools/ping',
       'POST /plugins/hello-tools/webhook',
     ]);
