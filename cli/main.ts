@@ -252,8 +252,13 @@ if (process.argv[1] && /clawdbot(\.js)?$|cli\/main\.ts$/.test(process.argv[1])) 
   installTemporalRuntime((process.env.CLAWDBOT_LOG_LEVEL as LogLevel | undefined) ?? 'info');
   try {
     const program = buildProgram();
-    const plugins = await loadCliPlugins(process.argv);
-    if (plugins) registerPluginCommands(program, plugins);
+    // A built-in command needs no plugin commands: skip importing plugins for it (the
+    // gateway and worker load them themselves), so only --help and plugin commands pay.
+    const name = process.argv[2];
+    if (!program.commands.some((command) => command.name() === name)) {
+      const plugins = await loadCliPlugins(process.argv);
+      if (plugins) registerPluginCommands(program, plugins);
+    }
     await program.parseAsync(process.argv);
   } catch (error) {
     // Help and --version "fail" with exit code 0; every other commander error is bad usage.
