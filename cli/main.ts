@@ -15,7 +15,59 @@ import { registerNodeCommands } from './commands/node-commands.js';
 import { runSkillsInstall } from './commands/skills-install.js';
 import { runSkillsCheck, runSkillsInfo, runSkillsList } from './commands/skills-list.js';
 import { runSecurityAudit } from './commands/security-audit.js';
+import {
+  runPluginsDoctor,
+  runPluginsInfo,
+  runPluginsInstall,
+  runPluginsList,
+  runPluginsSetEnabled,
+} from './commands/plugins.js';
+import { loadCliPlugins, registerPluginCommands } from './plugin-commands.js';
 import { installTemporalRuntime } from './runtime/temporal-runtime.js';
+
+/** `clawdbot plugins ...` (cli/commands/plugins.ts). */
+function registerPluginsCommands(program: Command): void {
+  const plugins = program
+    .command('plugins')
+    .description('plugins: list, info, enable, disable, install, doctor');
+  const common = (command: Command) =>
+    command.option('--state-dir <dir>', 'state directory').option('--json', 'print JSON');
+  common(plugins.command('list'))
+    .description('every plugin found, enabled or not and why (runs no plugin code)')
+    .action((flags: Parameters<typeof runPluginsList>[0]) => {
+      process.exitCode = runPluginsList(flags);
+    });
+  common(plugins.command('info <id>'))
+    .description("one plugin's manifest, state and config key")
+    .action((id: string, flags: Parameters<typeof runPluginsInfo>[1]) => {
+      process.exitCode = runPluginsInfo(id, flags);
+    });
+  for (const [name, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    plugins
+      .command(`${name} <id>`)
+      .description(`set plugins.entries.<id>.enabled to ${enabled} in clawdbot.json`)
+      .option('--state-dir <dir>', 'state directory')
+      .action((id: string, flags: Parameters<typeof runPluginsSetEnabled>[2]) => {
+        process.exitCode = runPluginsSetEnabled(id, enabled, flags);
+      });
+  }
+  common(plugins.command('install <source>'))
+    .description(
+      'copy a plugin folder or .tgz into <stateDir>/extensions/ and show what it registers',
+    )
+    .option('--force', 'replace an installed plugin with the same id')
+    .action(async (source: string, flags: Parameters<typeof runPluginsInstall>[1]) => {
+      process.exitCode = await runPluginsInstall(source, flags);
+    });
+  common(plugins.command('doctor'))
+    .description('check plugin config and that every enabled plugin loads (imports their code)')
+    .action(async (flags: Parameters<typeof runPluginsDoctor>[0]) => {
+      process.exitCode = await runPluginsDoctor(flags);
+    });
+}
 
 /** The `clawdbot` command line; exported so tests and the compose check parse with the real parser. */
 export function buildProgram(): Command {
@@ -189,6 +241,7 @@ export function buildProgram(): Command {
     .action((flags: Parameters<typeof runSecurityAudit>[0]) => {
       process.exitCode = runSecurityAudit(flags);
     });
+  registerPluginsCommands(program);
   registerNodeCommands(program);
   registerClientCommands(program, sessions);
   return program;
@@ -198,7 +251,15 @@ export function buildProgram(): Command {
 if (process.argv[1] && /clawdbot(\.js)?$|cli\/main\.ts$/.test(process.argv[1])) {
   installTemporalRuntime((process.env.CLAWDBOT_LOG_LEVEL as LogLevel | undefined) ?? 'info');
   try {
-    await buildProgram().parseAsync(process.argv);
+    const program = buildProgram();
+    // A built-in command needs no plugin commands: skip importing plugins for it (the
+    // gateway and worker load them themselves), so only --help and plugin commands pay.
+    const name = process.argv[2];
+    if (!program.commands.some((command) => command.name() === name)) {
+      const plugins = await loadCliPlugins(process.argv);
+      if (plugins) registerPluginCommands(program, plugins);
+    }
+    await program.parseAsync(process.argv);
   } catch (error) {
     // Help and --version "fail" with exit code 0; every other commander error is bad usage.
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);

@@ -35,7 +35,8 @@ function configFile(flags: ConfigFlags): string {
   return statePaths(resolveStateDir(flags.stateDir)).configFile;
 }
 
-function readText(file: string): string {
+/** The config file's text ('' when there is none). */
+export function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
@@ -44,7 +45,7 @@ function readText(file: string): string {
   }
 }
 
-function parseText(text: string, file: string): Record<string, unknown> {
+export function parseText(text: string, file: string): Record<string, unknown> {
   if (text.trim() === '') return {};
   try {
     const parsed: unknown = JSON5.parse(text);
@@ -81,7 +82,7 @@ function lookup(value: unknown, path: string[]): unknown {
 }
 
 /** Write text atomically with the file's private mode (it holds secrets). */
-function writeText(file: string, text: string): void {
+export function writeText(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, text, { mode: 0o600 });

@@ -9,7 +9,17 @@ import type { Logger } from '../../core/logger.js';
 import type { StatePaths } from '../../core/paths.js';
 import { loadPluginRegistry } from '../../core/plugins/plugin-runtime.js';
 import type { PluginRegistry } from '../../core/plugins/registry.js';
+import type { ReservedNames } from '../../core/plugins/loader.js';
 import { gatewayMethods } from '../../gateway/methods/index.js';
+
+/** This build's own tool, method and channel names, which no plugin may take. */
+export function reservedNames(): ReservedNames {
+  return {
+    tools: tools.map((tool) => tool.name),
+    gatewayMethods: gatewayMethods.map((method) => method.method),
+    channels: builtInChannels.map((channel) => channel.id),
+  };
+}
 
 /** Discover, validate and load the plugins config enables (throws CONFIG_INVALID). */
 export function loadProcessPlugins(options: {
@@ -21,10 +31,6 @@ export function loadProcessPlugins(options: {
     config: options.config,
     paths: options.paths,
     logger: options.logger.child('plugins'),
-    reserved: {
-      tools: tools.map((tool) => tool.name),
-      gatewayMethods: gatewayMethods.map((method) => method.method),
-      channels: builtInChannels.map((channel) => channel.id),
-    },
+    reserved: reservedNames(),
   });
 }

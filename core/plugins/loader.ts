@@ -63,7 +63,8 @@ function registerFunction(module: unknown): PluginModule['register'] | undefined
   return undefined;
 }
 
-function baseRecord(
+/** A plugin's record before (or without) loading its code: `loaded` when enabled. */
+export function baseRecord(
   plugin: DiscoveredPlugin,
   enabled: boolean,
   enableReason: string,

@@ -43,8 +43,11 @@ export interface PluginRecord {
   enabled: boolean;
   /** Why it is enabled or not. */
   enableReason: string;
-  /** `loaded`: registered; `disabled`: not loaded by config; `error`: its entry failed. */
-  status: 'loaded' | 'disabled' | 'error';
+  /**
+   * `loaded`: registered; `disabled`: not loaded by config; `error`: its entry failed;
+   * `enabled`: config enables it but this report read manifests only (`plugins list`).
+   */
+  status: 'loaded' | 'disabled' | 'error' | 'enabled';
   error?: string;
   registered: PluginRegistrations;
 }
