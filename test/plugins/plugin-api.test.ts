@@ -127,16 +127,18 @@ describe('a user plugin in the runtime', () => {
     expect(text).toContain('blocked by a plugin');
     expect(text).toContain('hello-tools blocks write_file');
     expect(existsSync(join(harness.paths.workspaceDir, 'x.txt'))).toBe(false);
-    // Marker details are payloads: their bytes are decoded so the patch id and the local
-    // activity's type can be read.
+    // Marker details are payloads (bytes, base64 in the fetched history): decoded so the
+    // patch id and the local activity's type can be read.
+    const decoded = (key: string, value: unknown): unknown => {
+      if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+      if (key === 'data' && typeof value === 'string')
+        return Buffer.from(value, 'base64').toString('utf8');
+      return value;
+    };
     const markersOf = (events: HistoryEvent[]) =>
       events.flatMap((event) =>
         event.markerRecordedEventAttributes
-          ? [
-              JSON.stringify(event.markerRecordedEventAttributes, (_key, value: unknown) =>
-                value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value,
-              ),
-            ]
+          ? [JSON.stringify(event.markerRecordedEventAttributes, decoded)]
           : [],
       );
     const events = await historyOf(key, (all) =>
@@ -144,6 +146,10 @@ describe('a user plugin in the runtime', () => {
     );
     expect(scheduled(events)).not.toContain('tool.write_file');
     expect(markersOf(events).some((marker) => marker.includes('plugin-before-tool-call'))).toBe(
+      true,
+    );
+    // The hook ran as a local activity: its decision is in the history, replayed as is.
+    expect(markersOf(events).some((marker) => marker.includes('plugins.beforeToolCall'))).toBe(
       true,
     );
   });
