@@ -7,7 +7,10 @@ import type { GraphApi } from './graph-api.js';
 
 export function whatsappActions(api: GraphApi) {
   return async (name: string, params: Record<string, unknown>): Promise<unknown> => {
-    const text = (field: string) => String(params[field] ?? '');
+    const text = (field: string): string => {
+      const value = params[field];
+      return typeof value === 'string' ? value : '';
+    };
     switch (name) {
       case 'react': {
         const id = await api.sendMessage(text('to'), {
