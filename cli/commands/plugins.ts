@@ -5,7 +5,15 @@
  * they load, in this process, with the user's rights.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../core/config/load.js';
@@ -305,6 +313,13 @@ export async function runPluginsInstall(
       recursive: true,
       filter: (path) => !path.split(/[\\/]/).includes('.git'),
     });
+    // Plugin entries are ES modules; a folder without a package.json would be taken for CommonJS.
+    if (!existsSync(join(target, 'package.json'))) {
+      writeFileSync(
+        join(target, 'package.json'),
+        `${JSON.stringify({ type: 'module', private: true }, null, 2)}\n`,
+      );
+    }
     const installed = readManifest(target);
     if (!installed.ok) throw new ClawdbotError('INVALID_REQUEST', installed.reason);
     // Load just this plugin, enabled, to list what it registers (its code runs now).

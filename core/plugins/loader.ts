@@ -7,6 +7,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { DiscoveredPlugin, PluginDiscovery } from './discovery.js';
@@ -110,7 +111,20 @@ async function loadOne(
   const pluginConfig = zodFromJsonSchema(plugin.manifest.configSchema).parse(
     options.config.plugins.entries[plugin.id]?.config ?? {},
   ) as Record<string, unknown>;
-  const module: unknown = await import(pathToFileURL(plugin.entryPath).href);
+  const module: unknown = await import(pathToFileURL(plugin.entryPath).href).catch(
+    (error: unknown) => {
+      // Outside a `"type": "module"` package, Node and tsx take a .ts entry for CommonJS and
+      // fail with an error that names neither the cause nor the fix.
+      const message = error instanceof Error ? error.message : String(error);
+      if (/require\(\) ES Module|Cannot use import statement/.test(message)) {
+        throw new Error(
+          `${message} — plugin entries are ES modules: add a package.json with {"type": "module"} beside clawdbot.plugin.json`,
+          { cause: error },
+        );
+      }
+      throw error;
+    },
+  );
   const register = registerFunction(module);
   if (!register) throw new Error('its entry exports no register(api) function');
   const reserved = options.reserved ?? {};
@@ -137,6 +151,7 @@ async function loadOne(
     config: options.config,
     logger,
     stateDir: options.stateDir,
+    zod: z,
     resolvePath: (relative) =>
       isAbsolute(relative) ? relative : resolve(plugin.rootDir, relative),
     registerChannel(channel) {

@@ -8,6 +8,7 @@
  * that exports `register(api: PluginApi)`.
  */
 import type { Command } from 'commander';
+import type { z } from 'zod';
 import type { ToolDefinition, ToolResult } from '../../activities/tools/tool.js';
 import type { ChannelHttpRoute, ChannelPlugin } from '../../channels/types.js';
 import type { GatewayMethod } from '../../gateway/methods/types.js';
@@ -155,6 +156,11 @@ export interface PluginApi<PluginConfig = Record<string, unknown>> {
   readonly logger: Logger;
   /** The gateway's state dir (`~/.clawdbot` by default). */
   readonly stateDir: string;
+  /**
+   * ClawdBot's own zod, for tool input schemas: a plugin outside ClawdBot's folder has no
+   * node_modules of its own to import it from.
+   */
+  readonly zod: typeof z;
   /** A path relative to the plugin's folder, made absolute. */
   resolvePath(relative: string): string;
   registerChannel(channel: ChannelPlugin): void;
