@@ -123,8 +123,11 @@ export class GraphApi {
     return id;
   }
 
-  /** Mark a received message read (blue ticks), without a typing indicator. */
-  async markRead(messageId: string): Promise<void> {
+  /**
+   * Mark a received message read (blue ticks); with `typing`, also show "typing…" for up to
+   * 25 s (or until we answer).
+   */
+  async markRead(messageId: string, options: { typing?: boolean } = {}): Promise<void> {
     await this.call(
       `/${this.options.phoneNumberId}/messages`,
       {
@@ -134,27 +137,10 @@ export class GraphApi {
           messaging_product: 'whatsapp',
           status: 'read',
           message_id: messageId,
+          ...(options.typing ? { typing_indicator: { type: 'text' } } : {}),
         }),
       },
-      'mark read',
-    );
-  }
-
-  /** Mark a received message read and show "typing…" for up to 25 s (or until we answer). */
-  async markReadTyping(messageId: string): Promise<void> {
-    await this.call(
-      `/${this.options.phoneNumberId}/messages`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          messaging_product: 'whatsapp',
-          status: 'read',
-          message_id: messageId,
-          typing_indicator: { type: 'text' },
-        }),
-      },
-      'typing',
+      options.typing ? 'typing' : 'mark read',
     );
   }
 

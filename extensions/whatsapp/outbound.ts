@@ -60,6 +60,6 @@ export class WhatsAppOutbound {
 
   /** Read receipt plus "typing…" on the message being answered. */
   async sendTyping(target: DeliveryTarget): Promise<void> {
-    await this.api.markReadTyping(target.platformMessageId);
+    await this.api.markRead(target.platformMessageId, { typing: true });
   }
 }

@@ -126,7 +126,8 @@ export async function startFakeSignal(options: { port?: number } = {}): Promise<
         return { data: bytes.toString('base64') };
       }
       default:
-        throw Object.assign(new Error(`Method not implemented: ${method}`), { code: -32601 });
+        // JSON-RPC 2.0's own answer to a method the daemon does not have.
+        throw Object.assign(new Error(`Method not found: ${method}`), { code: -32601 });
     }
   };
 
