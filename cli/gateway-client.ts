@@ -71,26 +71,7 @@ export async function callGateway(
         if (!parsed.success) return;
         const frame = parsed.data;
         if (frame.type === 'event' && frame.event === 'connect.challenge') {
-          send('connect', 'connect', {
-            minProtocol: PROTOCOL_VERSION,
-            maxProtocol: PROTOCOL_VERSION,
-            client: {
-              id: 'clawdbot-cli',
-              version: clawdbotVersion,
-              platform: process.platform,
-              mode: 'cli',
-            },
-            role: 'operator',
-            scopes: ['operator.admin'],
-            ...(options.token || options.password
-              ? {
-                  auth: {
-                    ...(options.token ? { token: options.token } : {}),
-                    ...(options.password ? { password: options.password } : {}),
-                  },
-                }
-              : {}),
-          });
+          send('connect', 'connect', cliConnectParams(options));
           return;
         }
         if (frame.type !== 'res') return;
@@ -109,4 +90,28 @@ export async function callGateway(
     socket.on('error', () => undefined);
     socket.close();
   }
+}
+
+/** The `connect` params every CLI connection sends: an operator, authenticated as configured. */
+export function cliConnectParams(options: { token?: string; password?: string }) {
+  return {
+    minProtocol: PROTOCOL_VERSION,
+    maxProtocol: PROTOCOL_VERSION,
+    client: {
+      id: 'clawdbot-cli',
+      version: clawdbotVersion,
+      platform: process.platform,
+      mode: 'cli',
+    },
+    role: 'operator',
+    scopes: ['operator.admin'],
+    ...(options.token || options.password
+      ? {
+          auth: {
+            ...(options.token ? { token: options.token } : {}),
+            ...(options.password ? { password: options.password } : {}),
+          },
+        }
+      : {}),
+  };
 }

@@ -6,14 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { ClawdbotError, type ErrorCode } from '../core/errors.js';
+import { gatewayFrameSchema, type EventFrame, type ResponseFrame } from '../core/protocol/index.js';
 import {
-  PROTOCOL_VERSION,
-  gatewayFrameSchema,
-  type EventFrame,
-  type ResponseFrame,
-} from '../core/protocol/index.js';
-import { clawdbotVersion } from '../core/version.js';
-import { GatewayUnreachableError, type GatewayCallOptions } from './gateway-client.js';
+  cliConnectParams,
+  GatewayUnreachableError,
+  type GatewayCallOptions,
+} from './gateway-client.js';
 
 /** Options of one request. */
 export interface RequestOptions {
@@ -128,26 +126,7 @@ export async function openGateway(options: GatewayCallOptions): Promise<GatewayC
     const onChallenge = (frame: EventFrame) => {
       if (frame.event !== 'connect.challenge') return;
       listeners.delete(onChallenge);
-      request('connect', {
-        minProtocol: PROTOCOL_VERSION,
-        maxProtocol: PROTOCOL_VERSION,
-        client: {
-          id: 'clawdbot-cli',
-          version: clawdbotVersion,
-          platform: process.platform,
-          mode: 'cli',
-        },
-        role: 'operator',
-        scopes: ['operator.admin'],
-        ...(options.token || options.password
-          ? {
-              auth: {
-                ...(options.token ? { token: options.token } : {}),
-                ...(options.password ? { password: options.password } : {}),
-              },
-            }
-          : {}),
-      }).then(() => {
+      request('connect', cliConnectParams(options)).then(() => {
         clearTimeout(timer);
         resolve();
       }, fail);
