@@ -114,7 +114,12 @@ export async function startFakeNostrRelay(): Promise<FakeNostrRelay> {
       let message: unknown;
       try {
         message = JSON.parse(
-          (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8'),
+          (Array.isArray(data)
+            ? Buffer.concat(data)
+            : data instanceof ArrayBuffer
+              ? Buffer.from(data)
+              : data
+          ).toString('utf8'),
         );
       } catch {
         send(socket, ['NOTICE', 'error: not JSON']);
