@@ -167,7 +167,7 @@ export async function startNostrAccount(
     await publishAll(message.event);
     return { platformMessageId: message.messageId };
   };
-  const sendMedia = (input: SendMediaInput): Promise<SentMessage> => {
+  const sendMedia = async (input: SendMediaInput): Promise<SentMessage> => {
     // DMs carry text only: a URL is sent as a link, a local file cannot be.
     if (!/^https?:\/\//.test(input.source)) {
       throw new ChannelSendError('nostr DMs carry text only: a local file cannot be sent', {
