@@ -181,4 +181,21 @@ describe('nostr plugin, end to end', () => {
     expect(reply!.rumor.content).toBe('echo: sent during the outage');
     expect(llmSaw('sent during the outage')).toHaveLength(1);
   });
+
+  it('after a gateway restart answers what came meanwhile, and nothing answered before', async () => {
+    await harness.stopRuntime();
+    relayB.publish(sendNip04(alice, 'written while the gateway was down'));
+    await harness.restart();
+    const replies = await relayB.waitFor(() => {
+      const got = nip04Replies(relayB, alice).filter((reply) => reply.text.includes('was down'));
+      return got.length > 0 && got;
+    });
+    expect(replies.map((reply) => reply.text)).toEqual([
+      'echo: written while the gateway was down',
+    ]);
+    // The relays still hold every earlier DM: none of them started a second turn.
+    expect(llmSaw('hello over nip04')).toHaveLength(1);
+    expect(llmSaw('hello over nip17')).toHaveLength(1);
+    expect(llmSaw('sent during the outage')).toHaveLength(1);
+  });
 });
