@@ -28,6 +28,8 @@ if (stale) {
   console.log('setup: installing npm packages...');
   run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-fund', '--no-audit']);
 }
+// npm runs it as postinstall; again here for checkouts installed before a patch was added.
+run('node', [join(root, 'scripts', 'apply-patches.mjs')]);
 run('bash', [join(root, 'scripts', 'install-temporal')]);
 // The real Temporal server and its sql tool, for the cluster tests (test/cluster/).
 // `npm start` runs the embedded dev server and never needs them: it does not wait minutes
