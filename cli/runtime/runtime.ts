@@ -270,7 +270,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const temporalPlugins = temporalSdkPlugins(plugins);
     const connected = connection;
     const newClient = () =>
-      new Client({ connection: connected, namespace: config.temporal.namespace, plugins: temporalPlugins });
+      new Client({
+        connection: connected,
+        namespace: config.temporal.namespace,
+        plugins: temporalPlugins,
+      });
     plugins.temporal.current = { client: newClient(), taskQueue: config.temporal.taskQueue };
     logger.info(`connected to Temporal at ${address}`);
     await store.ready();
