@@ -32,8 +32,19 @@ function bundleKey(plugins: readonly BundlerPlugin[]): string {
     ),
   ) as { version: string };
   hash.update(sdk.version);
-  // Plugins' workflow interceptor modules come from packages (their version is the SDK's).
-  for (const plugin of plugins) hash.update(`plugin:${plugin.name}`);
+  // Plugins' workflow interceptor modules are part of the bundle: their sources count too.
+  for (const plugin of plugins) {
+    hash.update(`plugin:${plugin.name}`);
+    const added = plugin.configureBundler?.({ workflowsPath: '' }).workflowInterceptorModules;
+    for (const module of added ?? []) {
+      hash.update(module);
+      try {
+        hash.update(readFileSync(module));
+      } catch {
+        // a package module (resolved by name): the SDK version above covers it
+      }
+    }
+  }
   for (const file of sourceFiles(workflowsDir)) hash.update(file).update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
 }
