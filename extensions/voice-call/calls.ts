@@ -142,6 +142,8 @@ export function createVoiceCalls(options: VoiceCallsOptions) {
         await temporalClient.workflow.start('voiceCall', {
           workflowId: voiceCallWorkflowId(request.callId),
           taskQueue,
+          // A call id places one call ever: a key reused after the call ended finds it.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
           args: [input],
         });
       } catch (error) {

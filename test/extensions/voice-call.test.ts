@@ -213,6 +213,37 @@ describe('voice-call plugin over the Twilio API', () => {
     expect(twilio.calls.some((each) => each.to === stranger)).toBe(false);
   });
 
+  it('a call outlives a gateway restart: the hang-up after it still ends the call', async () => {
+    const state = (await gateway('voicecall.initiate', {
+      message: 'Still there?',
+      idempotencyKey: 'restart-call',
+    })) as VoiceCallState;
+    await waitForStatus(state.callId, 'in-progress');
+    // The same key again finds the same call instead of dialling twice.
+    const again = (await gateway('voicecall.initiate', {
+      message: 'Still there?',
+      idempotencyKey: 'restart-call',
+    })) as VoiceCallState;
+    expect(again.providerCallId).toBe(state.providerCallId);
+    expect(twilio.calls.filter((each) => each.sid === state.providerCallId)).toHaveLength(1);
+    await harness.restart();
+    await twilio.hangUp(state.providerCallId!);
+    const final = (await harness.client.workflow
+      .getHandle(voiceCallWorkflowId(state.callId))
+      .result()) as VoiceCallState;
+    expect(final.status).toBe('completed');
+    expect(final.durationSec).toBeGreaterThanOrEqual(1);
+    // An ended call's key still names that call: nobody is dialled again.
+    const after = (await gateway('voicecall.initiate', {
+      message: 'Still there?',
+      idempotencyKey: 'restart-call',
+    })) as VoiceCallState;
+    expect(after).toMatchObject({ callId: state.callId, status: 'completed' });
+    expect(
+      twilio.calls.filter((each) => each.to === owner && each.twiml[0]?.includes('Gather')),
+    ).toHaveLength(2);
+  });
+
   it('a notify call over the gateway says its message and hangs up by itself', async () => {
     const state = (await gateway('voicecall.initiate', {
       message: 'Your package has arrived.',
