@@ -50,7 +50,7 @@ const chatTypeOf = (activity: TeamsActivity): ChatType => {
       return 'group';
     case 'personal':
       return 'direct';
-    default:
+    case undefined:
       return activity.conversation?.isGroup ? 'group' : 'direct';
   }
 };
