@@ -57,7 +57,7 @@ export function botRequestVerifier(options: {
       if (error instanceof BotAuthError) throw error;
       throw new BotAuthError((error as Error).message);
     }
-    if (payload.serviceurl !== activity.serviceUrl) {
+    if (typeof activity.serviceUrl !== 'string' || payload.serviceurl !== activity.serviceUrl) {
       throw new BotAuthError('the token was issued for another serviceUrl');
     }
     const channel = activity.channelId;
