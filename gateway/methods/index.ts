@@ -9,6 +9,7 @@ import { channelsLogoutMethod } from './channels-logout.js';
 import { channelsStatusMethod } from './channels-status.js';
 import { configGetMethod } from './config-get.js';
 import { configPatchMethod } from './config-patch.js';
+import { configSchemaMethod } from './config-schema.js';
 import { cronAddMethod } from './cron-add.js';
 import { cronListMethod } from './cron-list.js';
 import { cronRemoveMethod } from './cron-remove.js';
@@ -43,6 +44,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   modelsListMethod,
   configGetMethod,
   configPatchMethod,
+  configSchemaMethod,
   sessionsListMethod,
   sessionsPatchMethod,
   sessionsResetMethod,

@@ -1,0 +1,10 @@
+// The view registry: importing a view's module defines its custom element (the tag named
+// in contract.ts VIEWS).
+import './channels-view.js';
+import './cron-view.js';
+import './skills-view.js';
+import './plugins-view.js';
+import './nodes-view.js';
+import './config-view.js';
+import './logs-view.js';
+import './canvas-view.js';
