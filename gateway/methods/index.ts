@@ -25,6 +25,7 @@ import { nodeMethods } from './node-methods.js';
 import { pairingApproveMethod } from './pairing-approve.js';
 import { pairingListMethod } from './pairing-list.js';
 import { pluginsListMethod } from './plugins-list.js';
+import { runsListMethod } from './runs-list.js';
 import { sendMethod } from './send.js';
 import { sessionsCompactMethod } from './sessions-compact.js';
 import { sessionsDeleteMethod } from './sessions-delete.js';
@@ -73,6 +74,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   pluginsListMethod,
   logsTailMethod,
   canvasResultMethod,
+  runsListMethod,
 ];
 
 export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';
