@@ -26,6 +26,7 @@ import { nodeMethods } from './node-methods.js';
 import { pairingApproveMethod } from './pairing-approve.js';
 import { pairingListMethod } from './pairing-list.js';
 import { pluginsListMethod } from './plugins-list.js';
+import { runsListMethod } from './runs-list.js';
 import { sendMethod } from './send.js';
 import { sessionsCompactMethod } from './sessions-compact.js';
 import { sessionsDeleteMethod } from './sessions-delete.js';
@@ -75,6 +76,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   pluginsListMethod,
   logsTailMethod,
   canvasResultMethod,
+  runsListMethod,
 ];
 
 export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';
