@@ -31,9 +31,9 @@ export class CanvasView extends GatewayView {
         flex: 1;
         width: 100%;
         min-height: 420px;
-        border: 1px solid #e3e6eb;
+        border: 1px solid var(--cb-border);
         border-radius: 6px;
-        background: #fff;
+        background: var(--cb-panel);
       }
     `,
   ];

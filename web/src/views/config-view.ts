@@ -78,11 +78,11 @@ export class ConfigView extends GatewayView {
     viewStyles,
     css`
       .tabs button[aria-pressed='true'] {
-        background: #1d2330;
-        color: #fff;
+        background: var(--cb-text);
+        color: var(--cb-panel);
       }
       details.section {
-        border: 1px solid #e3e6eb;
+        border: 1px solid var(--cb-border);
         border-radius: 6px;
         margin-bottom: 8px;
         padding: 6px 12px;
@@ -99,7 +99,7 @@ export class ConfigView extends GatewayView {
       }
       fieldset.group {
         border: 0;
-        border-left: 3px solid #e3e6eb;
+        border-left: 3px solid var(--cb-border);
         margin: 8px 0;
         padding: 0 0 0 12px;
       }
@@ -129,11 +129,11 @@ export class ConfigView extends GatewayView {
         font-size: 12.5px;
       }
       .help {
-        color: #6b7384;
+        color: var(--cb-muted);
         font-size: 12.5px;
       }
       .issue {
-        color: #b3261e;
+        color: var(--cb-error);
         font-size: 12.5px;
       }
       .raw {
@@ -143,15 +143,15 @@ export class ConfigView extends GatewayView {
         font-size: 12.5px;
       }
       .issues {
-        color: #b3261e;
+        color: var(--cb-error);
         margin: 8px 0;
       }
       .savebar {
         position: sticky;
         bottom: 0;
-        background: #fff;
+        background: var(--cb-panel);
         padding: 8px 0;
-        border-top: 1px solid #e3e6eb;
+        border-top: 1px solid var(--cb-border);
         display: flex;
         gap: 8px;
         align-items: center;

@@ -55,7 +55,7 @@ export class CronView extends GatewayView {
         align-items: center;
         max-width: 720px;
         padding: 12px;
-        border: 1px solid #e3e6eb;
+        border: 1px solid var(--cb-border);
         border-radius: 6px;
         margin-bottom: 16px;
       }
@@ -70,7 +70,7 @@ export class CronView extends GatewayView {
         width: 100%;
       }
       tr.selected {
-        background: #eef3ff;
+        background: var(--cb-code-bg);
       }
       .actions {
         display: flex;
