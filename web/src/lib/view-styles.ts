@@ -4,6 +4,12 @@ import { css } from 'lit';
 import { viewStyles as shellStyles } from '../view-styles.js';
 
 const extras = css`
+  input,
+  textarea,
+  select {
+    box-sizing: border-box;
+    max-width: 100%;
+  }
   .toolbar {
     display: flex;
     flex-wrap: wrap;

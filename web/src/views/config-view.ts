@@ -138,6 +138,7 @@ export class ConfigView extends GatewayView {
       }
       .raw {
         width: 100%;
+        box-sizing: border-box;
         min-height: 420px;
         font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
         font-size: 12.5px;

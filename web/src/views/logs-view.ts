@@ -49,8 +49,11 @@ export class LogsView extends GatewayView {
         line-height: 1.5;
       }
       .line {
-        white-space: pre-wrap;
         overflow-wrap: anywhere;
+      }
+      /* Only the message keeps its own line breaks; the markup's whitespace collapses. */
+      .msg {
+        white-space: pre-wrap;
       }
       .ts,
       .proc {
