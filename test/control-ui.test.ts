@@ -229,6 +229,33 @@ describe('Control UI', () => {
     await page.close();
   });
 
+  it('asks for approval inside the chat and goes on once allowed there', async () => {
+    const session = `agent:${AGENT}:ui-chat-approval`;
+    ui.llm.scriptFor('ui-chat-approve', [
+      {
+        kind: 'tool_calls',
+        calls: [{ name: 'write_file', arguments: { path: 'chat-approved.txt', content: 'ok' } }],
+      },
+      { kind: 'text', text: 'written after approval in the chat' },
+    ]);
+    const page = await ui.open(`#/chat/${encodeURIComponent(session)}`);
+    await page.locator('#message').fill('ui-chat-approve please');
+    await page.keyboard.press('Enter');
+    const turn = page.locator('article.assistant').last();
+    const approval = turn.locator('.approval');
+    await eventually(() => approval.getAttribute('data-state')).toBe('pending');
+    expect(await approval.locator('code').textContent()).toBe('write_file');
+    await ui.screenshot(page, 'control-ui-chat-approval');
+    await approval.getByRole('button', { name: 'Allow' }).click();
+    await eventually(() => turn.locator('.bubble').last().textContent()).toBe(
+      'written after approval in the chat',
+    );
+    expect(await approval.getAttribute('data-state')).toBe('approve');
+    expect(await turn.locator('.tool-status').first().textContent()).toBe('done');
+    expect(ui.problems).toEqual([]);
+    await page.close();
+  });
+
   it('works at phone size: the navigation folds into a menu', async () => {
     const page = await ui.open('#/chat', phoneViewport);
     const nav = page.locator('nav#nav');
