@@ -351,6 +351,9 @@ export class AppShell extends LitElement {
       .status {
         font-size: 0.75rem;
       }
+      .view-title {
+        display: none;
+      }
       nav {
         display: none;
         position: absolute;

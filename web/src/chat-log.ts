@@ -19,10 +19,19 @@ export interface ToolPart {
   result?: string;
 }
 
+/** A tool call of a turn that waits for a person's decision. */
+export interface ApprovalPart {
+  kind: 'approval';
+  id: string;
+  toolName: string;
+  state: 'pending' | 'approve' | 'deny';
+}
+
 /** One piece of an assistant turn, in the order it happened. */
 export type TurnPart =
   | { kind: 'text'; text: string }
   | ToolPart
+  | ApprovalPart
   | { kind: 'note'; level: 'aborted' | 'error'; text: string };
 
 /** One entry of the conversation. */
@@ -158,6 +167,45 @@ export class ChatLog {
       finishTool(turn, str(data.toolCallId), textOf(result), data.isError === true);
     }
     return true;
+  }
+
+  /**
+   * A tool call of this session waits for approval (an `exec.approval.requested` event, or
+   * `exec.approval.list` after a reload); true when it changed what is shown.
+   */
+  applyApprovalRequest(approval: {
+    id: string;
+    runId: string;
+    sessionKey: string;
+    toolName: string;
+  }): boolean {
+    if (approval.sessionKey !== this.sessionKey || this.ended.has(approval.runId)) return false;
+    const turn = this.turn(approval.runId);
+    if (turn.parts.some((part) => part.kind === 'approval' && part.id === approval.id)) {
+      return false;
+    }
+    turn.parts.push({
+      kind: 'approval',
+      id: approval.id,
+      toolName: approval.toolName,
+      state: 'pending',
+    });
+    return true;
+  }
+
+  /** A decision on an approval (`exec.approval.resolved`); true when it changed what is shown. */
+  applyApprovalDecision(id: string, decision: 'approve' | 'deny'): boolean {
+    for (const entry of this.entries) {
+      if (entry.kind !== 'assistant') continue;
+      const part = entry.parts.find(
+        (one): one is ApprovalPart => one.kind === 'approval' && one.id === id,
+      );
+      if (part) {
+        part.state = decision;
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Apply a `chat` event; true when it changed what is shown. */

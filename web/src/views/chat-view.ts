@@ -90,6 +90,17 @@ export class ChatView extends LitElement {
       rpc.onEvent('chat', (payload) => {
         if (this.log?.applyChat(payload as Parameters<ChatLog['applyChat']>[0])) this.changed();
       }),
+      rpc.onEvent('exec.approval.requested', (payload) => {
+        const { id, request } = payload as {
+          id: string;
+          request: { runId: string; sessionKey: string; toolName: string };
+        };
+        if (this.log?.applyApprovalRequest({ id, ...request })) this.changed();
+      }),
+      rpc.onEvent('exec.approval.resolved', (payload) => {
+        const { id, decision } = payload as { id: string; decision: 'approve' | 'deny' };
+        if (this.log?.applyApprovalDecision(id, decision)) this.requestUpdate();
+      }),
       rpc.onConnected(() => void this.load(FIRST_PAGE)),
     ];
     if (rpc.connected) void this.load(FIRST_PAGE);
@@ -126,6 +137,7 @@ export class ChatView extends LitElement {
       this.historyLimit = limit;
       this.hasOlder = history.messages.length >= limit && limit < MAX_HISTORY;
       const older = this.log !== undefined && limit > FIRST_PAGE;
+      await this.loadApprovals(log);
       this.log = log;
       await this.updateComplete;
       const view = this.renderRoot.querySelector<HTMLElement>('.log');
@@ -134,6 +146,31 @@ export class ChatView extends LitElement {
       this.ctx.notify(`Could not load the conversation: ${errorText(error)}`, 'error');
     } finally {
       this.loadingOlder = false;
+    }
+  }
+
+  /** Tool calls of this session still waiting for a decision (after a reload, say). */
+  private async loadApprovals(log: ChatLog): Promise<void> {
+    try {
+      const { approvals } = await this.ctx.rpc.request<{
+        approvals: { approvalId: string; runId: string; sessionKey: string; toolName: string }[];
+      }>('exec.approval.list', {});
+      for (const approval of approvals) {
+        log.applyApprovalRequest({ id: approval.approvalId, ...approval });
+      }
+    } catch {
+      // Approvals are an extra here (the Runs view has them too): the conversation still loads.
+    }
+  }
+
+  private async decide(id: string, decision: 'allow-once' | 'deny'): Promise<void> {
+    try {
+      await this.ctx.rpc.request('exec.approval.resolve', { id, decision });
+      if (this.log?.applyApprovalDecision(id, decision === 'deny' ? 'deny' : 'approve')) {
+        this.requestUpdate();
+      }
+    } catch (error) {
+      this.ctx.notify(`Could not decide: ${errorText(error)}`, 'error');
     }
   }
 
@@ -361,6 +398,23 @@ export class ChatView extends LitElement {
         return html`<div class="bubble markdown">${renderMarkdown(part.text)}</div>`;
       case 'note':
         return html`<p class="note ${part.level}">${part.text}</p>`;
+      case 'approval':
+        return html`<div class="approval" data-state=${part.state}>
+          <span><code>${part.toolName}</code> waits for your approval</span>
+          ${
+            part.state === 'pending'
+              ? html`<button
+                    class="primary"
+                    @click=${() => void this.decide(part.id, 'allow-once')}
+                  >
+                    Allow
+                  </button>
+                  <button class="danger" @click=${() => void this.decide(part.id, 'deny')}>
+                    Deny
+                  </button>`
+              : html`<strong>${part.state === 'approve' ? 'allowed' : 'denied'}</strong>`
+          }
+        </div>`;
       case 'tool':
         return html`<details class="tool ${part.state}">
           <summary>
@@ -490,6 +544,17 @@ export class ChatView extends LitElement {
       .tool.failed .tool-status,
       .note.error {
         color: var(--cb-error);
+      }
+      .approval {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 8px;
+        border: 1px solid var(--cb-accent);
+        border-radius: 8px;
+        padding: 6px 10px;
+        margin-bottom: 6px;
+        background: var(--cb-panel);
       }
       .note {
         margin: 4px 0;
