@@ -9,6 +9,9 @@ FROM node:20-bookworm-slim AS dependencies
 WORKDIR /app
 # .npmrc skips an optional native download (onnxruntime) and npm's fund/audit chatter.
 COPY package.json package-lock.json .npmrc ./
+# npm ci's postinstall applies the pinned SDK patches (patches/, scripts/apply-patches.mjs).
+COPY patches ./patches
+COPY scripts/apply-patches.mjs ./scripts/
 # Production packages only: tsx (the TypeScript loader) is one of them.
 RUN npm ci --omit=dev && npm cache clean --force
 

@@ -140,7 +140,7 @@ export class ContextPlanner {
    * ratio absorbs the difference between the two.
    */
   calibrate(model: string, request: RequestShape, inputTokens: number): void {
-    this.estimator.calibrate(model, requestChars(request), inputTokens);
+    this.estimator.calibrate(model, requestChars(request, this.estimator), inputTokens);
   }
 }
 
@@ -151,11 +151,14 @@ export interface RequestShape {
   messages: readonly Message[];
 }
 
-/** Characters of a request as estimates count them. */
-export function requestChars(request: RequestShape): number {
+/** Characters of a request as estimates count them (through the estimator's memo when given). */
+export function requestChars(
+  request: RequestShape,
+  measure: { jsonLength(value: unknown): number } = { jsonLength },
+): number {
   return (
     request.system.length +
-    (request.tools.length > 0 ? jsonLength(request.tools) : 0) +
-    request.messages.reduce((sum, message) => sum + jsonLength(message), 0)
+    (request.tools.length > 0 ? measure.jsonLength(request.tools) : 0) +
+    request.messages.reduce((sum, message) => sum + measure.jsonLength(message), 0)
   );
 }

@@ -238,7 +238,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
               throw error;
             // Our estimate was short: learn the provider's count (or assume a third more)
             // and fit again, rather than failing the turn.
-            const chars = requestChars(request);
+            const chars = requestChars(request, deps.planner.estimator);
             const counted = overflowInputTokens(error.message);
             const estimated = Math.ceil(chars / deps.planner.estimator.charsPerToken(budget.model));
             deps.planner.estimator.calibrate(

@@ -29,6 +29,8 @@ if (stale) {
   console.log('setup: installing npm packages...');
   run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-fund', '--no-audit']);
 }
+// npm runs it as postinstall; again here for checkouts installed before a patch was added.
+run('node', [join(root, 'scripts', 'apply-patches.mjs')]);
 run('bash', [join(root, 'scripts', 'install-temporal')]);
 // The Control UI the gateway serves at `/` (skipped when web/src did not change).
 run(process.execPath, [join(root, 'scripts', 'build-web.mjs')]);

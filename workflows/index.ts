@@ -5,3 +5,4 @@ export { toolInvoke } from './tool-invoke.js';
 export { subagent } from './subagent.js';
 export { cronJob } from './cron-job.js';
 export { memoryIndex } from './memory-index.js';
+export { voiceCall } from './voice-call.js';

@@ -40,7 +40,7 @@ import { startMemoryIndexing } from './memory-indexing.js';
 import type { MemoryWatch } from '../../activities/memory/watcher.js';
 import { startWorker, type RunningWorker } from './worker.js';
 import { watchConfigFile, type ConfigWatcher } from '../../core/config/watch.js';
-import type { PluginRegistry } from '../../core/plugins/registry.js';
+import { temporalSdkPlugins, type PluginRegistry } from '../../core/plugins/registry.js';
 import { channelConfigWithPlugins } from '../../core/plugins/plugin-runtime.js';
 import { loadProcessPlugins } from './plugins.js';
 import { withMessageHooks } from '../../core/plugins/channel-hooks.js';
@@ -266,6 +266,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     address ??= `127.0.0.1:${config.temporal.dev.port}`;
     connection = await NativeConnection.connect({ address });
     await ensureSearchAttributes(connection, config.temporal.namespace);
+    // Plugins' Temporal SDK plugins (tracing interceptors) go on every client of this process.
+    const temporalPlugins = temporalSdkPlugins(plugins);
+    const connected = connection;
+    const newClient = () =>
+      new Client({
+        connection: connected,
+        namespace: config.temporal.namespace,
+        plugins: temporalPlugins,
+      });
+    plugins.temporal.current = { client: newClient(), taskQueue: config.temporal.taskQueue };
     logger.info(`connected to Temporal at ${address}`);
     await store.ready();
     logger.info(`sessions store: ${store.location}`);
@@ -281,13 +291,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         ...(store.shared
           ? { hostTaskQueue: hostTaskQueue(config.temporal.taskQueue, resolveHostId(config)) }
           : {}),
+        temporalPlugins,
         activities: createActivities({
           config,
           paths,
           logger: logger.child('activity'),
           store,
           bus: workerBus(),
-          client: new Client({ connection, namespace: config.temporal.namespace }),
+          client: newClient(),
           liveConfig: () => liveConfig,
           plugins,
         }),
@@ -295,7 +306,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       });
       worker.finished.catch((error: Error) => fatal(`worker failed: ${error.message}`));
       memoryWatch = startMemoryIndexing({
-        client: new Client({ connection, namespace: config.temporal.namespace }),
+        client: newClient(),
         config,
         workspaceDir: paths.workspaceDir,
         hostQueue: store.shared,
@@ -304,7 +315,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
 
     const agent = createTemporalAgentService({
-      client: new Client({ connection, namespace: config.temporal.namespace }),
+      client: newClient(),
       config: () => liveConfig,
       store,
     });

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { ComponentHealth } from '../../core/health.js';
 import type { Logger } from '../../core/logger.js';
+import type { TemporalSdkPlugin } from '../../core/plugins/types.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
 
 /** Options for the ClawdBot worker. */
@@ -16,6 +17,8 @@ export interface WorkerOptions {
   hostTaskQueue?: string;
   activities: object;
   logger: Logger;
+  /** Plugins' Temporal SDK plugins (interceptors): on both workers and in the workflow bundle. */
+  temporalPlugins?: readonly TemporalSdkPlugin[];
 }
 
 /** A running worker and how to stop it. */
@@ -28,12 +31,14 @@ export interface RunningWorker {
 
 /** Create and run a worker on the ClawdBot task queue. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  const workflowBundle = await loadWorkflowBundle(options.logger);
+  const plugins = [...(options.temporalPlugins ?? [])];
+  const workflowBundle = await loadWorkflowBundle(options.logger, plugins);
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle,
+    ...(plugins.length > 0 ? { plugins } : {}),
     activities: options.activities,
     identity: `clawdbot-worker@${hostname()}:${process.pid}`,
     // In-flight activities get time to finish (and heartbeat their last state) on shutdown.
@@ -60,6 +65,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           namespace: options.namespace,
           taskQueue: options.hostTaskQueue,
           activities: options.activities,
+          ...(plugins.length > 0 ? { plugins } : {}),
           identity: `clawdbot-worker@${hostname()}:${process.pid}`,
           shutdownGraceTime: '10s',
           maxHeartbeatThrottleInterval: '1s',

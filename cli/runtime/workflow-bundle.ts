@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  type BundlerPlugin,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Logger } from '../../core/logger.js';
 import { packageRoot } from '../../core/paths.js';
 
@@ -19,7 +23,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** A hash of everything that goes into the bundle: workflow sources and the SDK version. */
-function bundleKey(): string {
+function bundleKey(plugins: readonly BundlerPlugin[]): string {
   const hash = createHash('sha256');
   const sdk = JSON.parse(
     readFileSync(
@@ -28,6 +32,19 @@ function bundleKey(): string {
     ),
   ) as { version: string };
   hash.update(sdk.version);
+  // Plugins' workflow interceptor modules are part of the bundle: their sources count too.
+  for (const plugin of plugins) {
+    hash.update(`plugin:${plugin.name}`);
+    const added = plugin.configureBundler?.({ workflowsPath: '' }).workflowInterceptorModules;
+    for (const module of added ?? []) {
+      hash.update(module);
+      try {
+        hash.update(readFileSync(module));
+      } catch {
+        // a package module (resolved by name): the SDK version above covers it
+      }
+    }
+  }
   for (const file of sourceFiles(workflowsDir)) hash.update(file).update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
 }
@@ -37,8 +54,11 @@ function bundleKey(): string {
  * disk keyed by a hash of the workflow sources; workflows may import only
  * `@temporalio/workflow` and types, so those files are all the bundle depends on.
  */
-export async function loadWorkflowBundle(logger: Logger): Promise<WorkflowBundleWithSourceMap> {
-  const key = bundleKey();
+export async function loadWorkflowBundle(
+  logger: Logger,
+  plugins: readonly BundlerPlugin[] = [],
+): Promise<WorkflowBundleWithSourceMap> {
+  const key = bundleKey(plugins);
   const file = join(cacheDir, `workflows-${key}.json`);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
@@ -48,6 +68,7 @@ export async function loadWorkflowBundle(logger: Logger): Promise<WorkflowBundle
   const started = Date.now();
   const bundle = await bundleWorkflowCode({
     workflowsPath: join(workflowsDir, 'index.ts'),
+    ...(plugins.length > 0 ? { plugins: [...plugins] } : {}),
     logger: {
       trace() {},
       debug() {},

@@ -58,6 +58,24 @@ describe('token estimate', () => {
   });
 });
 
+describe('token estimate, measuring', () => {
+  it('counts the same characters as the JSON it would send, when measured again too', () => {
+    const estimator = new TokenEstimator();
+    const tool = { name: 'read_file', parameters: { type: 'object', required: ['path'] } };
+    const values: unknown[] = [
+      [],
+      [tool, tool],
+      [undefined, null, 'text', 3, [1, [2]], { skipped: undefined }],
+      user('hello'),
+      call('c1'),
+      { nested: [user('a'), { deeper: [call('c2')] }] },
+    ];
+    for (const value of [...values, ...values])
+      expect(estimator.jsonLength(value)).toBe(JSON.stringify(value).length);
+    expect(estimator.count('m', [tool])).toBe(Math.ceil(JSON.stringify([tool]).length / 3.5));
+  });
+});
+
 describe('pruning', () => {
   it('cuts old tool results to head and tail with a note, keeps recent ones whole', () => {
     const big = `HEAD${'a'.repeat(10_000)}TAIL`;

@@ -16,6 +16,13 @@ const learningRate = 0.5;
 /** One model's calibration, kept per process (the worker's activity factory owns it). */
 export class TokenEstimator {
   private readonly ratios = new Map<string, number>();
+  /**
+   * JSON lengths of objects already measured. Every LLM call measures the tool definitions
+   * (the same objects each call) and each history message twice (plan, then calibration):
+   * stringifying them again was a few ms of worker CPU per turn. Measured values must not be
+   * mutated afterwards, which holds for tool specs and transcript messages.
+   */
+  private readonly lengths = new WeakMap<object, number>();
 
   /** Characters per token currently assumed for a model. */
   charsPerToken(model: string): number {
@@ -24,8 +31,28 @@ export class TokenEstimator {
 
   /** Estimated tokens of some text (or of a value's JSON) for a model. */
   count(model: string, content: unknown): number {
-    const chars = typeof content === 'string' ? content.length : jsonLength(content);
+    const chars = typeof content === 'string' ? content.length : this.jsonLength(content);
     return Math.ceil(chars / this.charsPerToken(model));
+  }
+
+  /** jsonLength, remembered per object; an array is measured element by element. */
+  jsonLength(value: unknown): number {
+    if (typeof value !== 'object' || value === null) return jsonLength(value);
+    if (Array.isArray(value)) {
+      // JSON.stringify([a, b]) is "[" + a + "," + b + "]"; undefined and functions become null.
+      let length = 2 + Math.max(0, value.length - 1);
+      for (const each of value as unknown[])
+        length +=
+          typeof each === 'object' && each !== null
+            ? this.jsonLength(each)
+            : (JSON.stringify(each) ?? 'null').length;
+      return length;
+    }
+    const known = this.lengths.get(value);
+    if (known !== undefined) return known;
+    const length = jsonLength(value);
+    this.lengths.set(value, length);
+    return length;
   }
 
   /**

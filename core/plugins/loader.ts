@@ -42,6 +42,12 @@ class PluginRegistrationError extends Error {
   override readonly name = 'PluginRegistrationError';
 }
 
+/** api.temporal() before the process connected to Temporal. */
+export class PluginTemporalUnavailableError extends Error {
+  override readonly name = 'PluginTemporalUnavailableError';
+  readonly code = 'PLUGIN_TEMPORAL_UNAVAILABLE';
+}
+
 const hookNames: readonly PluginHookName[] = [
   'message_received',
   'before_agent_start',
@@ -200,6 +206,18 @@ async function loadOne(
       staged.services.push({ pluginId: plugin.id, service });
       registered.services.push(service.id);
     },
+    registerTemporalPlugin(temporalPlugin) {
+      staged.temporalPlugins.push({ pluginId: plugin.id, plugin: temporalPlugin });
+      (registered.temporalPlugins ??= []).push(temporalPlugin.name);
+    },
+    temporal() {
+      const current = registry.temporal.current;
+      if (!current)
+        throw new PluginTemporalUnavailableError(
+          'Temporal is not connected yet in this process: call api.temporal() from a handler, not from register()',
+        );
+      return current;
+    },
     registerHook(hook, handler, hookOptions) {
       if (!hookNames.includes(hook)) throw new PluginRegistrationError(`unknown hook "${hook}"`);
       staged.hooks.push({
@@ -251,6 +269,7 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginRe
     registry.cli.push(...staged.cli);
     registry.services.push(...staged.services);
     registry.hooks.push(...staged.hooks);
+    registry.temporalPlugins.push(...staged.temporalPlugins);
   }
   // Stable: equal priorities keep load order.
   registry.hooks.sort((a, b) => b.priority - a.priority);

@@ -16,6 +16,8 @@ import type {
   PluginKind,
   PluginOrigin,
   PluginService,
+  PluginTemporal,
+  TemporalSdkPlugin,
 } from './types.js';
 
 /** What one plugin registered, by name (shown by `plugins list|info|install`). */
@@ -28,6 +30,8 @@ export interface PluginRegistrations {
   cliCommands: number;
   services: string[];
   hooks: PluginHookName[];
+  /** Names of the Temporal SDK plugins it added. */
+  temporalPlugins?: string[];
 }
 
 /** One discovered plugin and what became of it in this process. */
@@ -74,6 +78,13 @@ export interface PluginRegistry {
   httpRoutes: { pluginId: string; path: string; route: PluginHttpRoute }[];
   cli: { pluginId: string; registrar: PluginCliRegistrar }[];
   services: { pluginId: string; service: PluginService }[];
+  /** Temporal SDK plugins for this process's clients, workers and workflow bundle. */
+  temporalPlugins: { pluginId: string; plugin: TemporalSdkPlugin }[];
+  /**
+   * Set by the process once it is connected to Temporal; what `api.temporal()` returns.
+   * One slot per registry (so per process), not a global.
+   */
+  temporal: { current?: PluginTemporal };
   /** Sorted by priority, highest first (then load order). */
   hooks: RegisteredHook<PluginHookName>[];
 }
@@ -95,8 +106,15 @@ export function emptyPluginRegistry(discovery?: PluginDiscovery): PluginRegistry
     httpRoutes: [],
     cli: [],
     services: [],
+    temporalPlugins: [],
+    temporal: {},
     hooks: [],
   };
+}
+
+/** The Temporal SDK plugins the loaded plugins added (for Client, Worker and bundle options). */
+export function temporalSdkPlugins(registry: PluginRegistry | undefined): TemporalSdkPlugin[] {
+  return (registry?.temporalPlugins ?? []).map((each) => each.plugin);
 }
 
 /** The handlers of one hook, in the order they run. */

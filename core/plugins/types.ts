@@ -7,6 +7,8 @@
  * running any plugin code) and an entry (`index.ts` unless the manifest names another)
  * that exports `register(api: PluginApi)`.
  */
+import type { Client, ClientPlugin } from '@temporalio/client';
+import type { BundlerPlugin, WorkerPlugin } from '@temporalio/worker';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import type { ToolDefinition, ToolResult } from '../../activities/tools/tool.js';
@@ -74,6 +76,20 @@ export interface PluginService {
  */
 export interface PluginHttpRoute extends ChannelHttpRoute {
   auth?: 'gateway' | 'webhook';
+}
+
+/**
+ * A Temporal SDK plugin (e.g. `@temporalio/interceptors-opentelemetry`'s OpenTelemetryPlugin):
+ * applied to every Temporal client, worker and workflow bundle of the process, so its
+ * interceptors see every turn. Workflow interceptor modules it names are bundled.
+ */
+export type TemporalSdkPlugin = ClientPlugin & WorkerPlugin & BundlerPlugin;
+
+/** The process's Temporal client, for plugins that start, signal or query workflows. */
+export interface PluginTemporal {
+  client: Client;
+  /** The shared task queue workflows run on (`temporal.taskQueue`). */
+  taskQueue: string;
 }
 
 /** Adds commands to the `clawdbot` CLI (commander). */
@@ -169,6 +185,13 @@ export interface PluginApi<PluginConfig = Record<string, unknown>> {
   registerHttpRoute(route: PluginHttpRoute): void;
   registerCli(registrar: PluginCliRegistrar): void;
   registerService(service: PluginService): void;
+  /** Add a Temporal SDK plugin to this process's clients, workers and workflow bundle. */
+  registerTemporalPlugin(plugin: TemporalSdkPlugin): void;
+  /**
+   * The process's Temporal client once it is connected: call it from handlers (tools,
+   * methods, routes), not from `register` (throws PLUGIN_TEMPORAL_UNAVAILABLE before).
+   */
+  temporal(): PluginTemporal;
   registerHook<H extends PluginHookName>(
     hook: H,
     handler: PluginHookHandler<H>,
