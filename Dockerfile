@@ -1,6 +1,7 @@
 # The ClawdBot image: the `clawdbot` command, run as `gateway --no-worker …` or `worker …`
-# (see docker-compose.yml). ClawdBot runs its TypeScript sources through tsx, so there is
-# no build step: the image holds the sources and the production npm packages.
+# (see docker-compose.yml). ClawdBot runs its TypeScript sources through tsx, so the only
+# build step is the Control UI's bundle: the image holds the sources, that bundle and the
+# production npm packages.
 #
 # Debian, not Alpine: Temporal's native core bridge is built for glibc only.
 
@@ -23,6 +24,8 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY . .
+# The Control UI (web/src → web/dist): esbuild is a production package, so no dev tools.
+RUN node scripts/build-web.mjs
 # The app stays owned by root (read-only to the service). Writable by the `node` user: the
 # workflow bundle cache (a worker bundles its workflows on first start and keeps the result
 # here) and /data, which a named volume mounted there copies on first use.

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // First-run set-up for `npm start` and `npm test` on a fresh clone: npm packages if
-// missing, then the Temporal CLI, and for the tests the multi-service Temporal server.
+// missing, then the Temporal CLI, the Control UI's build, and for the tests the
+// multi-service Temporal server.
 // Plain JavaScript with no dependencies, because it runs before node_modules exists.
 import { existsSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -31,6 +32,8 @@ if (stale) {
 // npm runs it as postinstall; again here for checkouts installed before a patch was added.
 run('node', [join(root, 'scripts', 'apply-patches.mjs')]);
 run('bash', [join(root, 'scripts', 'install-temporal')]);
+// The Control UI the gateway serves at `/` (skipped when web/src did not change).
+run(process.execPath, [join(root, 'scripts', 'build-web.mjs')]);
 // The real Temporal server and its sql tool, for the cluster tests (test/cluster/).
 // `npm start` runs the embedded dev server and never needs them: it does not wait minutes
 // for a Go build, or fail without Go, for their sake.

@@ -1,5 +1,6 @@
-// The WebChat page in a real headless Chromium against the real gateway, Temporal, an
-// in-process worker and the scripted LLM server.
+// The plain WebChat page (/webchat; the Control UI at / has its own tests) in a real
+// headless Chromium against the real gateway, Temporal, an in-process worker and the
+// scripted LLM server.
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer } from './fakes/llm-server.js';
@@ -72,7 +73,7 @@ describe('WebChat', () => {
       },
       { kind: 'slow', text: answer, chunkDelayMs: 80 },
     ]);
-    const page = await openChat(`/?token=${TOKEN}`);
+    const page = await openChat(`/webchat?token=${TOKEN}`);
     // The token moved to localStorage and out of the address bar.
     expect(page.url()).not.toContain(TOKEN);
 
@@ -108,7 +109,7 @@ describe('WebChat', () => {
     const endless = Array.from({ length: 300 }, (_, index) => `w${index}`).join(' ');
     llm.scriptFor('web-endless', [{ kind: 'slow', text: endless, chunkDelayMs: 50 }]);
     llm.scriptFor('web-broken', [{ kind: 'error', status: 401, message: 'invalid x-api-key' }]);
-    const page = await openChat(`/?token=${TOKEN}&session=agent:main:web-abort`);
+    const page = await openChat(`/webchat?token=${TOKEN}&session=agent:main:web-abort`);
     expect(await page.locator('#session-label').textContent()).toBe('agent:main:web-abort');
 
     await send(page, 'tell a web-endless story');
@@ -129,7 +130,7 @@ describe('WebChat', () => {
   it('asks for the token when the gateway refuses the connection', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${gateway.url}/`);
+    await page.goto(`${gateway.url}/webchat`);
     await eventually(() => page.locator('#status').getAttribute('data-state')).toBe('error');
     expect(await page.locator('#status').textContent()).toMatch(/token/);
     expect(await page.locator('#settings').getAttribute('open')).not.toBeNull();

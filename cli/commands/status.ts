@@ -23,6 +23,17 @@ interface ChannelAccount {
   lastError?: string;
 }
 
+/** A turn as `runs.list` reports it (only what status prints). */
+interface RunRow {
+  runId: string;
+  sessionKey: string;
+  state: string;
+  startedAt: number;
+  temporalUrl: string;
+}
+
+const RUNNING_STATES = new Set(['running', 'awaiting-approval']);
+
 function component(name: string, health: ComponentHealth): string {
   const extra = Object.entries(health)
     .filter(([key, value]) => key !== 'status' && ['string', 'number'].includes(typeof value))
@@ -38,16 +49,16 @@ function ago(ms: number): string {
 }
 
 /**
- * `clawdbot status`: gateway, Temporal, worker, channels, waiting approvals and recent
- * sessions, from the running gateway (`status`, `health`, `channels.status`,
- * `exec.approval.list`). Exit code 1 when the health report is not ok.
+ * `clawdbot status`: gateway, Temporal, worker, channels, running turns, waiting approvals
+ * and recent sessions, from the running gateway (`status`, `health`, `channels.status`,
+ * `runs.list`, `exec.approval.list`). Exit code 1 when the health report is not ok.
  */
 export async function runStatus(
   flags: GatewayFlags,
   output: Output = processOutput,
 ): Promise<number> {
   return withGateway(flags, output, async (gateway) => {
-    const [status, health, channels, approvals] = await Promise.all([
+    const [status, health, channels, approvals, runs] = await Promise.all([
       gateway.request('status') as Promise<StatusPayload>,
       gateway.request('health') as Promise<HealthReport>,
       (gateway.request('channels.status') as Promise<{ accounts: ChannelAccount[] }>).catch(() => ({
@@ -56,7 +67,12 @@ export async function runStatus(
       (gateway.request('exec.approval.list') as Promise<{ approvals: unknown[] }>).catch(() => ({
         approvals: [] as unknown[],
       })),
+      // An older gateway has no runs.list: status still answers, without running turns.
+      (gateway.request('runs.list', { limit: 100 }) as Promise<{ runs: RunRow[] }>).catch(() => ({
+        runs: [] as RunRow[],
+      })),
     ]);
+    const running = runs.runs.filter((run) => RUNNING_STATES.has(run.state));
     if (flags.json) {
       printJson(output, {
         ok: health.ok,
@@ -64,6 +80,7 @@ export async function runStatus(
         health,
         channels: channels.accounts,
         pendingApprovals: approvals.approvals.length,
+        runningTurns: running,
       });
       return health.ok ? 0 : 1;
     }
@@ -80,6 +97,11 @@ export async function runStatus(
         (account) =>
           `  ${account.channel}/${account.accountId}: ${account.connected ? 'connected' : account.running ? 'running' : 'stopped'}` +
           (account.lastError ? ` (last error: ${account.lastError})` : ''),
+      ),
+      `running turns: ${running.length}`,
+      ...running.map(
+        (run) =>
+          `  ${run.sessionKey} run ${run.runId}: ${run.state}, started ${ago(Date.now() - run.startedAt)} (${run.temporalUrl})`,
       ),
       `approvals waiting: ${approvals.approvals.length}` +
         (approvals.approvals.length > 0 ? ' (see `clawdbot approvals list`)' : ''),

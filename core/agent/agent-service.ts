@@ -8,6 +8,8 @@ import type {
   ToolInvokeResult,
 } from '../../workflows/types.js';
 
+import type { RunsService } from './temporal-runs.js';
+
 export type { InboundMessage };
 
 /** Cron jobs on the agent runtime (the cron tool's list/remove/run/runs and the gateway's cron.* methods). */
@@ -69,6 +71,8 @@ export interface AgentService {
   ): Promise<boolean>;
   /** Cron jobs: each one a workflow of its own. */
   cron: CronService;
+  /** The turns running now and the recent ones (runs.list, `clawdbot status`). */
+  runs: RunsService;
   /** The last `limit` messages of a session. */
   history(
     sessionKey: string,

@@ -35,6 +35,7 @@ import type {
 } from '../../workflows/types.js';
 import type { AgentService, InboundMessage, RunOutcome, SubagentInfo } from './agent-service.js';
 import { createTemporalCron } from './temporal-cron.js';
+import { createTemporalRuns } from './temporal-runs.js';
 
 /** What the Temporal-backed agent service needs. */
 export interface TemporalAgentServiceDeps {
@@ -320,6 +321,8 @@ export function createTemporalAgentService({
     },
 
     cron: createTemporalCron({ client, config, settings: turnSettings }),
+
+    runs: createTemporalRuns({ client, config }),
 
     async history(sessionKey, limit) {
       const entry = await store.get(sessionKey);

@@ -52,6 +52,12 @@ const temporalSchema = z.strictObject({
       headless: z.boolean().default(false).describe('Run the embedded server without its Web UI'),
     })
     .default({ port: 7233, uiPort: 8233, headless: false }),
+  uiUrl: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "The Temporal UI's address, for links to a turn's workflow; default the embedded dev server's UI (http://127.0.0.1:<dev.uiPort>)",
+    ),
 });
 
 const agentSchema = z.strictObject({

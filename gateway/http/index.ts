@@ -1,6 +1,6 @@
 /**
- * The gateway's HTTP API and WebChat page, as one plugin: OpenAI-compatible /v1
- * (chat completions, models), POST /tools/invoke, and the page at `/`.
+ * The gateway's HTTP API and pages, as one plugin: OpenAI-compatible /v1 (chat
+ * completions, models), POST /tools/invoke, the Control UI at `/` and WebChat at `/webchat`.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../core/config/schema.js';
@@ -8,6 +8,7 @@ import { createLogger } from '../../core/logger.js';
 import type { GatewayDeps } from '../app.js';
 import { openAiRoutes } from './openai.js';
 import { toolRoutes } from './tools-invoke.js';
+import { controlUiRoutes } from './control-ui.js';
 import { webChatRoutes } from './webchat.js';
 
 /** Register on the app; `config` is the gateway's current config (auth may be patched). */
@@ -22,6 +23,7 @@ export function httpApiRoutes(deps: GatewayDeps, config: () => Config): FastifyP
   return async (app) => {
     await app.register(openAiRoutes(http), { prefix: '/v1' });
     await app.register(toolRoutes(http));
+    await app.register(controlUiRoutes());
     await app.register(webChatRoutes());
   };
 }

@@ -1,6 +1,7 @@
 /**
- * The WebChat page at `/` and its two assets, served from web/ (no auth: the page holds no
- * data; it authenticates on the WebSocket like any client).
+ * The plain WebChat page at `/webchat` and its two assets, served from web/ (no auth: the
+ * page holds no data; it authenticates on the WebSocket like any client). The Control UI
+ * at `/` has the same chat and more; this page needs no build step.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { packageRoot } from '../../core/paths.js';
 
 const assets = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/webchat': { file: 'webchat.html', type: 'text/html; charset=utf-8' },
   '/webchat.js': { file: 'webchat.js', type: 'text/javascript; charset=utf-8' },
   '/webchat.css': { file: 'webchat.css', type: 'text/css; charset=utf-8' },
 };

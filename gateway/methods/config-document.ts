@@ -13,6 +13,11 @@ export const REDACTED = '__CLAWDBOT_REDACTED__';
 
 const SECRET_KEY = /token|password|secret|apikey/i;
 
+/** Whether a config key holds a secret (its string values are redacted; UIs mask them). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
 function isPlainObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

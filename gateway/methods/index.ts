@@ -9,6 +9,7 @@ import { channelsLogoutMethod } from './channels-logout.js';
 import { channelsStatusMethod } from './channels-status.js';
 import { configGetMethod } from './config-get.js';
 import { configPatchMethod } from './config-patch.js';
+import { configSchemaMethod } from './config-schema.js';
 import { cronAddMethod } from './cron-add.js';
 import { cronListMethod } from './cron-list.js';
 import { cronRemoveMethod } from './cron-remove.js';
@@ -25,6 +26,7 @@ import { nodeMethods } from './node-methods.js';
 import { pairingApproveMethod } from './pairing-approve.js';
 import { pairingListMethod } from './pairing-list.js';
 import { pluginsListMethod } from './plugins-list.js';
+import { runsListMethod } from './runs-list.js';
 import { sendMethod } from './send.js';
 import { sessionsCompactMethod } from './sessions-compact.js';
 import { sessionsDeleteMethod } from './sessions-delete.js';
@@ -43,6 +45,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   modelsListMethod,
   configGetMethod,
   configPatchMethod,
+  configSchemaMethod,
   sessionsListMethod,
   sessionsPatchMethod,
   sessionsResetMethod,
@@ -73,6 +76,7 @@ export const gatewayMethods: readonly GatewayMethod[] = [
   pluginsListMethod,
   logsTailMethod,
   canvasResultMethod,
+  runsListMethod,
 ];
 
 export type { GatewayContext, GatewayMethod, RequestContext } from './types.js';

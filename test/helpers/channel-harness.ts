@@ -36,6 +36,7 @@ import { callGateway } from '../../cli/gateway-client.js';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../cli/runtime/runtime.js';
 import { loadConfig } from '../../core/config/load.js';
 import type { Config, ConfigInput } from '../../core/config/schema.js';
+import { openLogFile } from '../../core/log-files.js';
 import { createLogger, type LogLevel } from '../../core/logger.js';
 import { freePort } from '../../core/net.js';
 import { statePaths, type StatePaths } from '../../core/paths.js';
@@ -159,14 +160,23 @@ export async function startChannelGateway(
     worker?: 'in-process' | 'child' | 'none';
     tuning?: RuntimeOptions['channelTuning'];
     logLevel?: LogLevel;
+    /** Also write log lines to `<stateDir>/logs/gateway-<pid>.jsonl`, as `clawdbot gateway` does (for logs.tail). */
+    logFile?: boolean;
   },
 ): Promise<ChannelGatewayHarness> {
   const { base, connection } = await prepare(options);
+  const logFile = options.logFile ? openLogFile(base.paths.stateDir, 'gateway') : undefined;
   const start = () =>
     startRuntime({
       config: base.config,
       paths: base.paths,
-      logger: createLogger('channel-test', options.logLevel ?? 'warn'),
+      logger: createLogger(
+        'channel-test',
+        options.logLevel ?? 'warn',
+        // Lines kept in the file stay off the test's output.
+        logFile ? () => undefined : undefined,
+        logFile && ((entry) => logFile.record(entry)),
+      ),
       gateway: true,
       worker: (options.worker ?? 'in-process') === 'in-process',
       channels: true,
