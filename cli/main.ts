@@ -10,6 +10,7 @@ import { runPairingList } from './commands/pairing-list.js';
 import { registerNodeCommands } from './commands/node-commands.js';
 import { runSkillsInstall } from './commands/skills-install.js';
 import { runSkillsCheck, runSkillsInfo, runSkillsList } from './commands/skills-list.js';
+import { gatewayOptions } from './gateway-command.js';
 import { loadCliPlugins, registerPluginCommands } from './plugin-commands.js';
 import type * as ChannelsList from './commands/channels-list.js';
 import type * as Doctor from './commands/doctor.js';
@@ -146,11 +147,9 @@ export function buildProgram(): Command {
       const { runChannelsList } = await import('./commands/channels-list.js');
       process.exitCode = await runChannelsList(flags);
     });
-  channels
-    .command('status')
+  gatewayOptions(channels.command('status'))
     .description("each channel account's live status, from the running gateway")
-    .option('--state-dir <dir>', 'state directory')
-    .option('--port <port>', 'gateway port (default from config)')
+    .option('--port <port>', 'gateway port (default from config; --url wins)')
     .option('--json', 'print JSON')
     .action(async (flags: Parameters<typeof runChannelsStatus>[0]) => {
       process.exitCode = await runChannelsStatus(flags);
@@ -169,20 +168,16 @@ export function buildProgram(): Command {
     });
 
   const pairing = program.command('pairing').description('direct-message pairing requests');
-  pairing
-    .command('list [channel]')
+  gatewayOptions(pairing.command('list [channel]'))
     .description('pending pairing requests')
-    .option('--state-dir <dir>', 'state directory')
-    .option('--port <port>', 'gateway port (default from config)')
+    .option('--port <port>', 'gateway port (default from config; --url wins)')
     .option('--json', 'print JSON')
     .action(async (channel: string | undefined, flags: Parameters<typeof runPairingList>[1]) => {
       process.exitCode = await runPairingList(channel, flags);
     });
-  pairing
-    .command('approve <channel> <code>')
+  gatewayOptions(pairing.command('approve <channel> <code>'))
     .description('allow the sender of a pairing code (and tell them, unless --no-notify)')
-    .option('--state-dir <dir>', 'state directory')
-    .option('--port <port>', 'gateway port (default from config)')
+    .option('--port <port>', 'gateway port (default from config; --url wins)')
     .option('--no-notify', 'do not message the approved sender')
     .action(
       async (channel: string, code: string, flags: Parameters<typeof runPairingApprove>[2]) => {
