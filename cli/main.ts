@@ -3,27 +3,44 @@ import { ClawdbotError } from '../core/errors.js';
 import type { LogLevel } from '../core/logger.js';
 import { clawdbotVersion } from '../core/version.js';
 import { registerClientCommands } from './client-commands.js';
-import { runChannelsList } from './commands/channels-list.js';
 import { runSessionsList } from './commands/sessions-list.js';
 import { runChannelsStatus } from './commands/channels-status.js';
-import { runDoctor } from './commands/doctor.js';
-import { runMemoryIndex, runMemorySearch, runMemoryStatus } from './commands/memory.js';
 import { runPairingApprove } from './commands/pairing-approve.js';
 import { runPairingList } from './commands/pairing-list.js';
-import { runForeground } from './commands/run.js';
 import { registerNodeCommands } from './commands/node-commands.js';
 import { runSkillsInstall } from './commands/skills-install.js';
 import { runSkillsCheck, runSkillsInfo, runSkillsList } from './commands/skills-list.js';
-import { runSecurityAudit } from './commands/security-audit.js';
-import {
-  runPluginsDoctor,
-  runPluginsInfo,
-  runPluginsInstall,
-  runPluginsList,
-  runPluginsSetEnabled,
-} from './commands/plugins.js';
+import { gatewayOptions } from './gateway-command.js';
 import { loadCliPlugins, registerPluginCommands } from './plugin-commands.js';
-import { installTemporalRuntime } from './runtime/temporal-runtime.js';
+import type * as ChannelsList from './commands/channels-list.js';
+import type * as Doctor from './commands/doctor.js';
+import type * as Memory from './commands/memory.js';
+import type * as Plugins from './commands/plugins.js';
+import type * as Run from './commands/run.js';
+import type * as SecurityAudit from './commands/security-audit.js';
+
+// The commands below that need the runtime, channels, memory or plugin tables import them
+// when they run: a client command (`clawdbot status`) or `--help` then loads a few dozen
+// modules instead of every platform SDK, LanceDB and Playwright (seconds at each start).
+type ChannelsListFlags = Parameters<typeof ChannelsList.runChannelsList>[0];
+type DoctorFlags = Parameters<typeof Doctor.runDoctor>[0];
+type MemoryModule = typeof Memory;
+type PluginsModule = typeof Plugins;
+type ForegroundFlags = Parameters<typeof Run.runForeground>[0];
+type SecurityAuditFlags = Parameters<typeof SecurityAudit.runSecurityAudit>[0];
+
+/** The Temporal SDK runtime at our log level: only the processes that run a worker or a native connection need it. */
+async function installRuntime(): Promise<void> {
+  const { installTemporalRuntime } = await import('./runtime/temporal-runtime.js');
+  installTemporalRuntime((process.env.CLAWDBOT_LOG_LEVEL as LogLevel | undefined) ?? 'info');
+}
+
+/** `clawdbot gateway` and `clawdbot worker`. */
+async function runForeground(flags: ForegroundFlags, gateway: boolean): Promise<void> {
+  await installRuntime();
+  const { runForeground: run } = await import('./commands/run.js');
+  await run(flags, gateway);
+}
 
 /** `clawdbot plugins ...` (cli/commands/plugins.ts). */
 function registerPluginsCommands(program: Command): void {
@@ -34,13 +51,13 @@ function registerPluginsCommands(program: Command): void {
     command.option('--state-dir <dir>', 'state directory').option('--json', 'print JSON');
   common(plugins.command('list'))
     .description('every plugin found, enabled or not and why (runs no plugin code)')
-    .action((flags: Parameters<typeof runPluginsList>[0]) => {
-      process.exitCode = runPluginsList(flags);
+    .action(async (flags: Parameters<PluginsModule['runPluginsList']>[0]) => {
+      process.exitCode = (await import('./commands/plugins.js')).runPluginsList(flags);
     });
   common(plugins.command('info <id>'))
     .description("one plugin's manifest, state and config key")
-    .action((id: string, flags: Parameters<typeof runPluginsInfo>[1]) => {
-      process.exitCode = runPluginsInfo(id, flags);
+    .action(async (id: string, flags: Parameters<PluginsModule['runPluginsInfo']>[1]) => {
+      process.exitCode = (await import('./commands/plugins.js')).runPluginsInfo(id, flags);
     });
   for (const [name, enabled] of [
     ['enable', true],
@@ -50,7 +67,8 @@ function registerPluginsCommands(program: Command): void {
       .command(`${name} <id>`)
       .description(`set plugins.entries.<id>.enabled to ${enabled} in clawdbot.json`)
       .option('--state-dir <dir>', 'state directory')
-      .action((id: string, flags: Parameters<typeof runPluginsSetEnabled>[2]) => {
+      .action(async (id: string, flags: Parameters<PluginsModule['runPluginsSetEnabled']>[2]) => {
+        const { runPluginsSetEnabled } = await import('./commands/plugins.js');
         process.exitCode = runPluginsSetEnabled(id, enabled, flags);
       });
   }
@@ -59,12 +77,14 @@ function registerPluginsCommands(program: Command): void {
       'copy a plugin folder or .tgz into <stateDir>/extensions/ and show what it registers',
     )
     .option('--force', 'replace an installed plugin with the same id')
-    .action(async (source: string, flags: Parameters<typeof runPluginsInstall>[1]) => {
+    .action(async (source: string, flags: Parameters<PluginsModule['runPluginsInstall']>[1]) => {
+      const { runPluginsInstall } = await import('./commands/plugins.js');
       process.exitCode = await runPluginsInstall(source, flags);
     });
   common(plugins.command('doctor'))
     .description('check plugin config and that every enabled plugin loads (imports their code)')
-    .action(async (flags: Parameters<typeof runPluginsDoctor>[0]) => {
+    .action(async (flags: Parameters<PluginsModule['runPluginsDoctor']>[0]) => {
+      const { runPluginsDoctor } = await import('./commands/plugins.js');
       process.exitCode = await runPluginsDoctor(flags);
     });
 }
@@ -98,7 +118,7 @@ export function buildProgram(): Command {
     .option('--bind <address>', 'gateway bind address (default 127.0.0.1)')
     .option('--no-worker', 'do not run a worker in this process')
     .option('--no-channels', 'start no messaging channel accounts')
-    .action(async (flags: Parameters<typeof runForeground>[0]) => runForeground(flags, true));
+    .action(async (flags: ForegroundFlags) => runForeground(flags, true));
 
   runtimeOptions(program.command('worker'))
     .description(
@@ -108,14 +128,13 @@ export function buildProgram(): Command {
       '--gateway-url <url>',
       'where to send progress events (default ws://127.0.0.1:18789/internal/events)',
     )
-    .action(async (flags: Parameters<typeof runForeground>[0]) =>
-      runForeground({ ...flags, worker: true }, false),
-    );
+    .action(async (flags: ForegroundFlags) => runForeground({ ...flags, worker: true }, false));
 
   runtimeOptions(program.command('doctor'))
     .description('check Node, the Temporal CLI, ports, config and model credentials')
-    .action(async (flags: Parameters<typeof runDoctor>[0]) => {
-      process.exitCode = await runDoctor(flags);
+    .action(async (flags: DoctorFlags) => {
+      await installRuntime();
+      process.exitCode = await (await import('./commands/doctor.js')).runDoctor(flags);
     });
 
   const channels = program.command('channels').description('messaging channels');
@@ -124,14 +143,13 @@ export function buildProgram(): Command {
     .description('channels and the accounts config sets up')
     .option('--state-dir <dir>', 'state directory')
     .option('--json', 'print JSON')
-    .action(async (flags: Parameters<typeof runChannelsList>[0]) => {
+    .action(async (flags: ChannelsListFlags) => {
+      const { runChannelsList } = await import('./commands/channels-list.js');
       process.exitCode = await runChannelsList(flags);
     });
-  channels
-    .command('status')
+  gatewayOptions(channels.command('status'))
     .description("each channel account's live status, from the running gateway")
-    .option('--state-dir <dir>', 'state directory')
-    .option('--port <port>', 'gateway port (default from config)')
+    .option('--port <port>', 'gateway port (default from config; --url wins)')
     .option('--json', 'print JSON')
     .action(async (flags: Parameters<typeof runChannelsStatus>[0]) => {
       process.exitCode = await runChannelsStatus(flags);
@@ -150,20 +168,16 @@ export function buildProgram(): Command {
     });
 
   const pairing = program.command('pairing').description('direct-message pairing requests');
-  pairing
-    .command('list [channel]')
+  gatewayOptions(pairing.command('list [channel]'))
     .description('pending pairing requests')
-    .option('--state-dir <dir>', 'state directory')
-    .option('--port <port>', 'gateway port (default from config)')
+    .option('--port <port>', 'gateway port (default from config; --url wins)')
     .option('--json', 'print JSON')
     .action(async (channel: string | undefined, flags: Parameters<typeof runPairingList>[1]) => {
       process.exitCode = await runPairingList(channel, flags);
     });
-  pairing
-    .command('approve <channel> <code>')
+  gatewayOptions(pairing.command('approve <channel> <code>'))
     .description('allow the sender of a pairing code (and tell them, unless --no-notify)')
-    .option('--state-dir <dir>', 'state directory')
-    .option('--port <port>', 'gateway port (default from config)')
+    .option('--port <port>', 'gateway port (default from config; --url wins)')
     .option('--no-notify', 'do not message the approved sender')
     .action(
       async (channel: string, code: string, flags: Parameters<typeof runPairingApprove>[2]) => {
@@ -210,16 +224,16 @@ export function buildProgram(): Command {
     .description('what is indexed, with which embedding model')
     .option('--state-dir <dir>', 'state directory')
     .option('--json', 'print JSON')
-    .action(async (flags: Parameters<typeof runMemoryStatus>[0]) => {
-      process.exitCode = await runMemoryStatus(flags);
+    .action(async (flags: Parameters<MemoryModule['runMemoryStatus']>[0]) => {
+      process.exitCode = await (await import('./commands/memory.js')).runMemoryStatus(flags);
     });
   memory
     .command('index')
     .description('index the memory files now (only changed chunks are embedded)')
     .option('--state-dir <dir>', 'state directory')
     .option('--json', 'print JSON')
-    .action(async (flags: Parameters<typeof runMemoryIndex>[0]) => {
-      process.exitCode = await runMemoryIndex(flags);
+    .action(async (flags: Parameters<MemoryModule['runMemoryIndex']>[0]) => {
+      process.exitCode = await (await import('./commands/memory.js')).runMemoryIndex(flags);
     });
   memory
     .command('search <query>')
@@ -227,8 +241,8 @@ export function buildProgram(): Command {
     .option('--state-dir <dir>', 'state directory')
     .option('--max <n>', 'results at most')
     .option('--json', 'print JSON')
-    .action(async (query: string, flags: Parameters<typeof runMemorySearch>[1]) => {
-      process.exitCode = await runMemorySearch(query, flags);
+    .action(async (query: string, flags: Parameters<MemoryModule['runMemorySearch']>[1]) => {
+      process.exitCode = await (await import('./commands/memory.js')).runMemorySearch(query, flags);
     });
   program
     .command('security')
@@ -238,8 +252,8 @@ export function buildProgram(): Command {
     .option('--state-dir <dir>', 'state directory')
     .option('--json', 'print JSON')
     .option('--fix', 'apply the safe fixes (file permissions)')
-    .action((flags: Parameters<typeof runSecurityAudit>[0]) => {
-      process.exitCode = runSecurityAudit(flags);
+    .action(async (flags: SecurityAuditFlags) => {
+      process.exitCode = (await import('./commands/security-audit.js')).runSecurityAudit(flags);
     });
   registerPluginsCommands(program);
   registerNodeCommands(program);
@@ -249,7 +263,6 @@ export function buildProgram(): Command {
 
 // Run only when executed as the CLI, not when imported (tests import buildProgram).
 if (process.argv[1] && /clawdbot(\.js)?$|cli\/main\.ts$/.test(process.argv[1])) {
-  installTemporalRuntime((process.env.CLAWDBOT_LOG_LEVEL as LogLevel | undefined) ?? 'info');
   try {
     const program = buildProgram();
     // A built-in command needs no plugin commands: skip importing plugins for it (the

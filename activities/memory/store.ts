@@ -1,8 +1,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import * as lancedb from '@lancedb/lancedb';
-import { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
+import type * as LanceDb from '@lancedb/lancedb';
+import type { Connection, Table } from '@lancedb/lancedb';
+import type * as Arrow from 'apache-arrow';
+import type { FixedSizeList, Schema } from 'apache-arrow';
 
 /** One chunk as stored: where it comes from, its text and its vector. */
 export interface ChunkRow {
@@ -64,7 +66,8 @@ const columns = [
   'mtime',
 ];
 
-function schemaFor(dims: number): Schema {
+function schemaFor(arrow: typeof Arrow, dims: number): Schema {
+  const { Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } = arrow;
   return new Schema([
     new Field('id', new Utf8(), false),
     new Field('path', new Utf8(), false),
@@ -183,6 +186,13 @@ export interface MemoryStore {
   close(): void;
 }
 
+/** LanceDB, Arrow and the connection, loaded together on first use. */
+interface Native {
+  lancedb: typeof LanceDb;
+  arrow: typeof Arrow;
+  connection: Connection;
+}
+
 /** Open the store in `dir` (created when missing). */
 export async function openMemoryStore(dir: string): Promise<MemoryStore> {
   // LanceDB 0.31 builds a full-text index of ~100k rows on its CPU pool and never finishes
@@ -191,13 +201,24 @@ export async function openMemoryStore(dir: string): Promise<MemoryStore> {
   // has to be set before then; a value the user set wins.
   process.env.LANCE_CPU_THREADS ??= String(Math.max(4, availableParallelism()));
   await mkdir(dir, { recursive: true });
-  const connection = await lancedb.connect(dir);
-  const tables = new Map<string, lancedb.Table>();
+  // LanceDB's native module and Arrow load with the first table operation, not with the
+  // module or the store: an index pass over a workspace without memory files (every idle
+  // gateway's start) reads state.json and never needs them (~40 MB of RSS).
+  let native: Promise<Native> | undefined;
+  const lance = () =>
+    (native ??= (async () => {
+      const [lancedb, arrow] = await Promise.all([
+        import('@lancedb/lancedb'),
+        import('apache-arrow'),
+      ]);
+      return { lancedb, arrow, connection: await lancedb.connect(dir) };
+    })());
+  const tables = new Map<string, Table>();
   const stateFile = join(dir, 'state.json');
-  const open = async (name: string): Promise<lancedb.Table> => {
+  const open = async (name: string): Promise<Table> => {
     let table = tables.get(name);
     if (!table) {
-      table = await connection.openTable(name);
+      table = await (await lance()).connection.openTable(name);
       tables.set(name, table);
     }
     return table;
@@ -223,18 +244,20 @@ export async function openMemoryStore(dir: string): Promise<MemoryStore> {
     },
     async ensureTable(name, dims) {
       if (tables.has(name)) return;
+      const { arrow, connection } = await lance();
       const names = await connection.tableNames();
       const table = names.includes(name)
         ? await connection.openTable(name)
-        : await connection.createEmptyTable(name, schemaFor(dims), { existOk: true });
+        : await connection.createEmptyTable(name, schemaFor(arrow, dims), { existOk: true });
       tables.set(name, table);
     },
     async tableExists(name) {
-      return (await connection.tableNames()).includes(name);
+      return (await (await lance()).connection.tableNames()).includes(name);
     },
     async dropTable(name) {
       tables.get(name)?.close();
       tables.delete(name);
+      const { connection } = await lance();
       if ((await connection.tableNames()).includes(name)) await connection.dropTable(name);
     },
     async countRows(name) {
@@ -298,6 +321,7 @@ export async function openMemoryStore(dir: string): Promise<MemoryStore> {
       const table = await open(name);
       const indices = await table.listIndices();
       if (!indices.some((index) => index.columns.includes('text'))) {
+        const { lancedb } = await lance();
         await table.createIndex('text', {
           config: lancedb.Index.fts({ withPosition: false, stem: true, removeStopWords: true }),
         });
@@ -310,6 +334,7 @@ export async function openMemoryStore(dir: string): Promise<MemoryStore> {
       const vectorField = schema.fields.find((field) => field.name === 'vector');
       const dims = (vectorField?.type as FixedSizeList | undefined)?.listSize ?? 0;
       const numSubVectors = dims % 16 === 0 ? dims / 16 : dims % 8 === 0 ? dims / 8 : 1;
+      const { lancedb } = await lance();
       await table.createIndex('vector', {
         config: lancedb.Index.ivfPq({
           distanceType: 'cosine',
@@ -353,7 +378,8 @@ export async function openMemoryStore(dir: string): Promise<MemoryStore> {
     close() {
       for (const table of tables.values()) table.close();
       tables.clear();
-      connection.close();
+      // Closed once it has opened (close() stays synchronous: the promise is settled by then or soon).
+      void native?.then(({ connection }) => connection.close()).catch(() => undefined);
     },
   };
 }

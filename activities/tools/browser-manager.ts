@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { BrowserConfig } from '../../core/config/browser-schema.js';
 import { startGuardProxy, type BlockedRequest, type GuardProxy } from './browser-proxy.js';
 import { ToolError } from './tool.js';
@@ -185,6 +185,7 @@ export class BrowserManager {
 
   private async reconnect(profile: string, record: EndpointRecord): Promise<BrowserSession> {
     const { blocked } = await this.startProxy(profile, record.proxyPort);
+    const { chromium } = await import('playwright-core');
     const browser = await chromium.connectOverCDP(record.wsEndpoint, { timeout: 5_000 });
     return this.adopt(profile, browser, record, blocked);
   }
@@ -246,6 +247,8 @@ export class BrowserManager {
       startedAt: Date.now(),
     };
     writeFileSync(this.recordFile(profile), JSON.stringify(record));
+    // Playwright loads with the first browser, not with every worker that might run one.
+    const { chromium } = await import('playwright-core');
     const browser = await chromium.connectOverCDP(wsEndpoint);
     return this.adopt(profile, browser, record, blocked);
   }

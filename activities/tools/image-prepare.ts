@@ -4,7 +4,6 @@
  * to the provider's recommended size and re-encoded until it is under the byte limit.
  * Pictures that already fit go as they are, byte for byte.
  */
-import sharp from 'sharp';
 import type { LlmProvider } from '../llm/model-ref.js';
 import { ToolError } from './tool.js';
 
@@ -54,7 +53,13 @@ const DECODABLE = new Set(['jpeg', 'png', 'gif', 'webp', 'avif', 'heif', 'tiff']
 /** Decoding more pixels than this (a 16k × 16k picture) is refused: a decompression bomb. */
 const MAX_INPUT_PIXELS = 16_384 * 16_384;
 
+/** sharp (libvips) loads with the first picture, not with every worker that might see one. */
+async function loadSharp() {
+  return (await import('sharp')).default;
+}
+
 async function describe(bytes: Buffer, source: string) {
+  const sharp = await loadSharp();
   try {
     const metadata = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
     return metadata;
@@ -73,6 +78,7 @@ export async function prepareImage(
   source: string,
   limits: ImageLimits,
 ): Promise<PreparedImage> {
+  const sharp = await loadSharp();
   const metadata = await describe(bytes, source);
   const format = metadata.format;
   if (!DECODABLE.has(format)) {

@@ -1,5 +1,4 @@
 import type { ChannelPlugin } from '../types.js';
-import { startDiscordAccount } from './account.js';
 import { discordAccountSchema, discordToken } from './config.js';
 import type { DiscordAccount } from './config.js';
 
@@ -23,5 +22,6 @@ export const discordChannel: ChannelPlugin<DiscordAccount> = {
   idLabel: 'discordUserId',
   configSchema: discordAccountSchema,
   isConfigured: (account) => discordToken(account) !== undefined,
-  start: (context) => startDiscordAccount(context),
+  // The platform SDK loads with the first account that starts, not with every process.
+  start: async (context) => (await import('./account.js')).startDiscordAccount(context),
 };

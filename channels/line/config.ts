@@ -7,6 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { channelAccountSchema, DEFAULT_ACCOUNT_ID } from '../shared/config.js';
 
+/** LINE's text message limit (here, beside the account options, so the plugin reads it without loading the SDK). */
+export const LINE_TEXT_LIMIT = 5000;
+
 /** One LINE account's options, as validated. */
 export const lineAccountSchema = channelAccountSchema({
   channelAccessToken: z

@@ -5,9 +5,7 @@
  */
 import { markdownToPlainText } from '../shared/markdown-plain.js';
 import type { ChannelPlugin } from '../types.js';
-import { startLineAccount } from './account.js';
-import { hasCredentials, lineAccountSchema, type LineAccount } from './config.js';
-import { LINE_TEXT_LIMIT } from './outbound.js';
+import { hasCredentials, LINE_TEXT_LIMIT, lineAccountSchema, type LineAccount } from './config.js';
 
 export type { LineAccount };
 
@@ -30,5 +28,6 @@ export const lineChannel: ChannelPlugin<LineAccount> = {
   idLabel: 'lineUserId',
   configSchema: lineAccountSchema,
   isConfigured: (account) => hasCredentials(account, 'default', process.env),
-  start: (context) => startLineAccount(context, process.env),
+  // The platform SDK loads with the first account that starts, not with every process.
+  start: async (context) => (await import('./account.js')).startLineAccount(context, process.env),
 };

@@ -13,11 +13,10 @@ import {
   type SentMessage,
 } from '../types.js';
 import type { ReplyTokens } from './reply-tokens.js';
+import { LINE_TEXT_LIMIT } from './config.js';
 import { retryKeyOf } from './retry-key.js';
-import { toSendError } from './send-error.js';
 
-/** LINE's text message limit. */
-export const LINE_TEXT_LIMIT = 5000;
+import { toSendError } from './send-error.js';
 
 /** Outbound operations of one account. */
 export class LineOutbound {

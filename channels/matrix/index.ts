@@ -4,7 +4,6 @@
  * invites joined per `autoJoin`. Set-up for users is in README.md beside this file.
  */
 import type { ChannelPlugin } from '../types.js';
-import { startMatrixAccount } from './account.js';
 import { credentialsOf, matrixAccountSchema, type MatrixAccount } from './config.js';
 
 export type { MatrixAccount };
@@ -30,5 +29,6 @@ export const matrixChannel: ChannelPlugin<MatrixAccount> = {
   idLabel: 'matrixUserId',
   configSchema: matrixAccountSchema,
   isConfigured: (account) => credentialsOf(account, 'default', process.env) !== undefined,
-  start: (context) => startMatrixAccount(context, process.env),
+  // The platform SDK loads with the first account that starts, not with every process.
+  start: async (context) => (await import('./account.js')).startMatrixAccount(context, process.env),
 };

@@ -4,7 +4,6 @@
  * the thread of the triggering post, files both ways. Set-up is in README.md beside this file.
  */
 import type { ChannelPlugin } from '../types.js';
-import { startMattermostAccount } from './account.js';
 import { credentialsOf, mattermostAccountSchema, type MattermostAccount } from './config.js';
 
 export type { MattermostAccount };
@@ -29,5 +28,7 @@ export const mattermostChannel: ChannelPlugin<MattermostAccount> = {
   idLabel: 'mattermostUserId',
   configSchema: mattermostAccountSchema,
   isConfigured: (account) => credentialsOf(account, 'default', process.env) !== undefined,
-  start: (context) => startMattermostAccount(context, process.env),
+  // The platform SDK loads with the first account that starts, not with every process.
+  start: async (context) =>
+    (await import('./account.js')).startMattermostAccount(context, process.env),
 };

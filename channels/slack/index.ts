@@ -1,7 +1,7 @@
 import { channelAccountSchema } from '../shared/config.js';
 import { markdownToSlackMrkdwn } from '../shared/markdown-slack.js';
 import type { ChannelPlugin } from '../types.js';
-import { startSlackAccount, type SlackAccount } from './account.js';
+import type { SlackAccount } from './account.js';
 import { missingCredentials, slackOptionsShape } from './config.js';
 
 export type { SlackAccount };
@@ -28,5 +28,6 @@ export const slackChannel: ChannelPlugin<SlackAccount> = {
   idLabel: 'slackUserId',
   configSchema: channelAccountSchema(slackOptionsShape),
   isConfigured: (account) => missingCredentials(account).length === 0,
-  start: startSlackAccount,
+  // The platform SDK loads with the first account that starts, not with every process.
+  start: async (context) => (await import('./account.js')).startSlackAccount(context),
 };

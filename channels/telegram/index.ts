@@ -5,7 +5,6 @@
  */
 import { markdownToTelegramHtml } from '../shared/markdown-telegram.js';
 import type { ChannelPlugin } from '../types.js';
-import { startTelegramAccount } from './account.js';
 import { hasToken, telegramAccountSchema, type TelegramAccount } from './config.js';
 
 export type { TelegramAccount };
@@ -29,5 +28,7 @@ export const telegramChannel: ChannelPlugin<TelegramAccount> = {
   idLabel: 'telegramUserId',
   configSchema: telegramAccountSchema,
   isConfigured: (account) => hasToken(account, process.env),
-  start: (context) => startTelegramAccount(context, process.env),
+  // The platform SDK loads with the first account that starts, not with every process.
+  start: async (context) =>
+    (await import('./account.js')).startTelegramAccount(context, process.env),
 };

@@ -1,5 +1,6 @@
 import { commandContext, type RuntimeFlags } from '../context.js';
-import { callGateway, gatewayWsUrl, GatewayUnreachableError } from '../gateway-client.js';
+import { callGateway, GatewayUnreachableError } from '../gateway-client.js';
+import { gatewayTargetOf, type GatewayTargetFlags } from '../gateway-target.js';
 
 interface AccountStatus {
   channel: string;
@@ -20,14 +21,15 @@ function when(ms: number | undefined): string {
 
 /** `clawdbot channels status [--json]`: the running gateway's view of each channel account. */
 export async function runChannelsStatus(
-  flags: Pick<RuntimeFlags, 'stateDir' | 'port'> & { json?: boolean },
+  flags: Pick<RuntimeFlags, 'stateDir' | 'port'> & GatewayTargetFlags & { json?: boolean },
   write: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<number> {
   const { config } = commandContext(flags);
-  const url = gatewayWsUrl(config);
+  const target = gatewayTargetOf(config, flags);
+  const url = target.url;
   let payload: { accounts: AccountStatus[] };
   try {
-    payload = (await callGateway({ url, ...config.gateway.auth }, 'channels.status', {})) as {
+    payload = (await callGateway(target, 'channels.status', {})) as {
       accounts: AccountStatus[];
     };
   } catch (error) {

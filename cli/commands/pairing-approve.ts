@@ -1,7 +1,8 @@
 import { createPairingStore } from '../../channels/shared/pairing-store.js';
 import { ClawdbotError } from '../../core/errors.js';
 import { commandContext, type RuntimeFlags } from '../context.js';
-import { callGateway, gatewayWsUrl, GatewayUnreachableError } from '../gateway-client.js';
+import { callGateway, GatewayUnreachableError } from '../gateway-client.js';
+import { gatewayTargetOf, type GatewayTargetFlags } from '../gateway-target.js';
 
 /**
  * `clawdbot pairing approve <channel> <code> [--no-notify]`: through the running gateway,
@@ -10,17 +11,17 @@ import { callGateway, gatewayWsUrl, GatewayUnreachableError } from '../gateway-c
 export async function runPairingApprove(
   channel: string,
   code: string,
-  flags: Pick<RuntimeFlags, 'stateDir' | 'port'> & { notify?: boolean },
+  flags: Pick<RuntimeFlags, 'stateDir' | 'port'> & GatewayTargetFlags & { notify?: boolean },
   write: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<number> {
   const { config, paths } = commandContext(flags);
   const notify = flags.notify ?? true;
   try {
-    const result = (await callGateway(
-      { url: gatewayWsUrl(config), ...config.gateway.auth },
-      'pairing.approve',
-      { channel, code, notify },
-    )) as { senderId: string; notified: boolean; notifyError?: string };
+    const result = (await callGateway(gatewayTargetOf(config, flags), 'pairing.approve', {
+      channel,
+      code,
+      notify,
+    })) as { senderId: string; notified: boolean; notifyError?: string };
     write(
       `Approved ${channel} sender ${result.senderId}. ` +
         (result.notified

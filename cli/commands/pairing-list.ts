@@ -1,6 +1,7 @@
 import { createPairingStore } from '../../channels/shared/pairing-store.js';
 import { commandContext, type RuntimeFlags } from '../context.js';
-import { callGateway, gatewayWsUrl, GatewayUnreachableError } from '../gateway-client.js';
+import { callGateway, GatewayUnreachableError } from '../gateway-client.js';
+import { gatewayTargetOf, type GatewayTargetFlags } from '../gateway-target.js';
 
 interface PairingRow {
   channel: string;
@@ -13,14 +14,14 @@ interface PairingRow {
 /** `clawdbot pairing list [channel]`: pending pairing requests (from the gateway, or the files when it is down). */
 export async function runPairingList(
   channel: string | undefined,
-  flags: Pick<RuntimeFlags, 'stateDir' | 'port'> & { json?: boolean },
+  flags: Pick<RuntimeFlags, 'stateDir' | 'port'> & GatewayTargetFlags & { json?: boolean },
   write: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<number> {
   const { config, paths } = commandContext(flags);
   let requests: PairingRow[];
   try {
     const payload = (await callGateway(
-      { url: gatewayWsUrl(config), ...config.gateway.auth },
+      gatewayTargetOf(config, flags),
       'pairing.list',
       channel === undefined ? {} : { channel },
     )) as { requests: PairingRow[] };

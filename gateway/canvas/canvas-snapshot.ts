@@ -2,8 +2,6 @@
  * A PNG of a canvas page. A viewer cannot screenshot itself (the page runs in the user's
  * browser), so the gateway renders the same URL in a headless Chromium of its own.
  */
-import { chromium } from 'playwright-core';
-
 /** Render `url` at the viewer's size and return the PNG. */
 export async function renderCanvasSnapshot(options: {
   url: string;
@@ -11,6 +9,8 @@ export async function renderCanvasSnapshot(options: {
   width?: number;
   height?: number;
 }): Promise<Buffer> {
+  // Loaded on the first snapshot: a gateway that never takes one does not carry Playwright.
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: options.executablePath,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--mute-audio'],

@@ -55,11 +55,15 @@ export function makeStateDir(config?: unknown): string {
   return dir;
 }
 
-/** Poll GET /health until it is green; fail early with the process output if the process exits. */
+/**
+ * Poll GET /health until it is green; fail early with the process output if the process
+ * exits. The default deadline is the hooks' (vitest hookTimeout): with several test files
+ * at once on two shared cores, a healthy start has been seen to take 50 s.
+ */
 export async function waitForHealth(
   url: string,
   cli: CliProcess,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<HealthReport> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
