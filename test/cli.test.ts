@@ -322,15 +322,24 @@ describe('clawdbot cron and approvals', () => {
     }
     expect(approvals[0]).toMatchObject({ toolName: 'write_file' });
     expect((await cli(['approvals', 'list'])).stdout).toContain('write_file');
-    // While it waits, `clawdbot status` lists the turn among the running ones.
-    const [status, statusJson] = await Promise.all([cli(['status']), cli(['status', '--json'])]);
+    // While it waits, `clawdbot status` lists the turn among the running ones (polled: the
+    // list comes from Temporal's visibility store, which lags the workflow by a moment).
+    let running: { sessionKey: string; state: string }[] = [];
+    for (let attempt = 0; attempt < 50 && !settled; attempt++) {
+      running = json<{ runningTurns: typeof running }>(
+        await cli(['status', '--json']),
+      ).runningTurns;
+      if (running.some((run) => run.sessionKey === 'agent:main:cli-approvals')) break;
+      await sleep(300);
+    }
+    expect(running).toContainEqual(
+      expect.objectContaining({ sessionKey: 'agent:main:cli-approvals' }),
+    );
+    const status = await cli(['status']);
     expect(status.stdout).toMatch(/^running turns: [1-9]/m);
     expect(status.stdout).toMatch(
       /^ {2}agent:main:cli-approvals run \S+: (awaiting-approval|running), started .*\/workflows\/session%3Aagent%3Amain%3Acli-approvals\//m,
     );
-    expect(
-      json<{ runningTurns: { sessionKey: string }[] }>(statusJson).runningTurns,
-    ).toContainEqual(expect.objectContaining({ sessionKey: 'agent:main:cli-approvals' }));
     const allowed = await cli(['approvals', 'allow', approvals[0]!.approvalId]);
     expect(allowed.code).toBe(0);
     const finished = await turn;

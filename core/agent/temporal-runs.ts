@@ -63,10 +63,11 @@ const closedStates: Record<string, RunState> = {
   TIMED_OUT: 'timed-out',
 };
 
-function stateOf(execution: WorkflowExecutionInfo): RunState {
-  // A session run records its turn's outcome in its memo before it continues as new.
+function stateOf(execution: WorkflowExecutionInfo, runId: string): RunState {
+  // A session run records its turn's outcome in its memo before it continues as new. The
+  // next run starts with a copy of that memo: only an outcome of this run's own turn counts.
   const outcome = (execution.memo as { turn?: TurnOutcome } | undefined)?.turn;
-  if (outcome) return outcome.status;
+  if (outcome?.runId === runId) return outcome.status;
   const status = execution.status.name;
   if (status === 'RUNNING') {
     const approval = execution.typedSearchAttributes.get(approvalStateAttribute);
@@ -99,7 +100,7 @@ export function createTemporalRuns(deps: { client: Client; config: () => Config 
         runs.push({
           runId,
           sessionKey: execution.typedSearchAttributes.get(sessionKeyAttribute) ?? '',
-          state: stateOf(execution),
+          state: stateOf(execution, runId),
           ...(channel ? { channel } : {}),
           startedAt: execution.startTime.getTime(),
           ...(execution.closeTime ? { closedAt: execution.closeTime.getTime() } : {}),
