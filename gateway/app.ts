@@ -81,7 +81,8 @@ export async function buildGatewayApp(options: GatewayDeps): Promise<FastifyInst
   app.decorate('wsGateway', ws);
   // The HTTP API authenticates against the WebSocket's current config (config.patch may change it).
   await app.register(httpApiRoutes(deps, () => ws.config()));
-  if (deps.plugins) await app.register(pluginHttpRoutes(deps.plugins, () => ws.config()));
+  if (deps.plugins)
+    await app.register(pluginHttpRoutes(deps.plugins, () => ws.config(), deps.agent));
   if (deps.canvas !== undefined && deps.paths !== undefined)
     await app.register(
       canvasRoutes({
