@@ -130,7 +130,12 @@ export function createActivities(unredacted: ActivityDeps) {
       modelProviders,
     }),
     ...createCompactionActivities({ ...deps, config, planner, prompt, modelProviders }),
-    ...createPluginHookActivities({ ...(plugins ? { plugins } : {}), logger: pluginLogger }),
+    ...createPluginHookActivities({
+      ...(plugins ? { plugins } : {}),
+      logger: pluginLogger,
+      store: deps.store,
+      workspaceDir: deps.paths.workspaceDir,
+    }),
     ...(Object.fromEntries(
       Object.entries(
         createToolActivities({

@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import type { DiscoveredPlugin, PluginDiscovery } from './discovery.js';
 import { resolveEnableState } from './enablement.js';
 import { zodFromJsonSchema } from './json-schema.js';
-import { builtInProviderIds } from './providers.js';
+import { builtInProviderIds, modelProvidersOf } from './providers.js';
 import {
   emptyPluginRegistry,
   type PluginRecord,
@@ -163,6 +163,7 @@ async function loadOne(
     zod: z,
     resolvePath: (relative) =>
       isAbsolute(relative) ? relative : resolve(plugin.rootDir, relative),
+    modelProviders: () => modelProvidersOf(registry),
     registerChannel(channel) {
       if (!(plugin.manifest.channels ?? []).includes(channel.id))
         throw new PluginRegistrationError(

@@ -11,6 +11,7 @@ import type { Client, ClientPlugin } from '@temporalio/client';
 import type { BundlerPlugin, WorkerPlugin } from '@temporalio/worker';
 import type { Command } from 'commander';
 import type { z } from 'zod';
+import type { ModelProviders } from '../../activities/llm/model-ref.js';
 import type { ToolDefinition, ToolResult } from '../../activities/tools/tool.js';
 import type { AgentService } from '../agent/agent-service.js';
 import type { ChannelHttpRoute, ChannelPlugin } from '../../channels/types.js';
@@ -242,6 +243,12 @@ export interface PluginApi<PluginConfig = Record<string, unknown>> {
   readonly zod: typeof z;
   /** A path relative to the plugin's folder, made absolute. */
   resolvePath(relative: string): string;
+  /**
+   * The model providers plugins registered (`ollama/...`), for a plugin that calls a model
+   * itself (pass them to generate's `modelProviders`). Read when called: by then every
+   * plugin has loaded.
+   */
+  modelProviders(): ModelProviders | undefined;
   registerChannel(channel: ChannelPlugin): void;
   registerTool(tool: ToolDefinition): void;
   registerGatewayMethod(method: GatewayMethod): void;
