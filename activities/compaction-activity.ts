@@ -23,6 +23,7 @@ import { LlmError } from './llm/errors.js';
 import type { PromptParts } from './prompt-parts.js';
 import { publishPart } from './publish.js';
 import { summarizeMessages } from './summarize.js';
+import type { ModelProviders } from './llm/model-ref.js';
 
 /** What compaction needs. */
 export interface CompactionDeps {
@@ -31,6 +32,8 @@ export interface CompactionDeps {
   bus: EventBus;
   planner: ContextPlanner;
   prompt: PromptParts;
+  /** Model providers plugins registered (`ollama/<model>`). */
+  modelProviders?: ModelProviders | undefined;
 }
 
 /** What is compacted: the messages before `keep`, their estimated tokens, the earlier summary. */
@@ -137,6 +140,7 @@ export function createCompactionActivities(deps: CompactionDeps) {
         summary = await summarizeMessages(parts.older, parts.previous?.summary, {
           models: input.models,
           providers: deps.config().providers,
+          modelProviders: deps.modelProviders,
           planner: deps.planner,
           signal: context.cancellationSignal,
           onChunk: () => context.heartbeat(),

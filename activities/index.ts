@@ -23,6 +23,7 @@ import { createCompactionActivities } from './compaction-activity.js';
 import { ContextPlanner } from './context-planner.js';
 import { createCronActivities } from './cron.js';
 import { createLlmActivity } from './llm-activity.js';
+import { modelProvidersOf } from '../core/plugins/providers.js';
 import { createPromptParts } from './prompt-parts.js';
 import { createMemoryActivities } from './memory-activities.js';
 import { createMemoryService, type MemoryService } from './memory/service.js';
@@ -74,6 +75,8 @@ export function createActivities(unredacted: ActivityDeps) {
   // Plugin tools are activities like the built-in ones, offered after them.
   const tools = [...builtInTools, ...(deps.plugins?.tools ?? []).map((each) => each.tool)];
   const plugins = deps.plugins;
+  // `<plugin provider>/<model>` refs (ollama/llama3.2) resolve through these.
+  const modelProviders = modelProvidersOf(plugins);
   const pluginLogger = deps.logger.child('plugins');
   const turn = createTurnActivities({
     ...deps,
@@ -124,9 +127,15 @@ export function createActivities(unredacted: ActivityDeps) {
       liveConfig: config,
       planner,
       prompt,
+      modelProviders,
     }),
-    ...createCompactionActivities({ ...deps, config, planner, prompt }),
-    ...createPluginHookActivities({ ...(plugins ? { plugins } : {}), logger: pluginLogger }),
+    ...createCompactionActivities({ ...deps, config, planner, prompt, modelProviders }),
+    ...createPluginHookActivities({
+      ...(plugins ? { plugins } : {}),
+      logger: pluginLogger,
+      store: deps.store,
+      workspaceDir: deps.paths.workspaceDir,
+    }),
     ...(Object.fromEntries(
       Object.entries(
         createToolActivities({

@@ -19,6 +19,7 @@ import type { TranscriptEntry } from '../core/sessions/index.js';
 import type { ContextPlanner } from './context-planner.js';
 import { requestChars } from './context-planner.js';
 import { generate } from './llm/generate.js';
+import type { ModelProviders } from './llm/model-ref.js';
 import { LlmAbortError, LlmError, overflowInputTokens } from './llm/errors.js';
 import type { LlmResponse } from './llm/stream.js';
 import type { PromptParts } from './prompt-parts.js';
@@ -44,6 +45,8 @@ export interface LlmActivityDeps {
   planner: ContextPlanner;
   /** System prompt and tool definitions. */
   prompt: PromptParts;
+  /** Model providers plugins registered (`ollama/<model>`). */
+  modelProviders?: ModelProviders | undefined;
 }
 
 /** Turns whose skills are remembered (once per turn; a turn's steps reuse its list). */
@@ -198,6 +201,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
             maxTokens: budget.replyTokens,
             signal: context.cancellationSignal,
             providers: deps.liveConfig().providers,
+            modelProviders: deps.modelProviders,
             // A stream silent for 5 minutes is stalled; retrying beats waiting out the 10-minute timeout.
             idleTimeoutMs: 5 * 60_000,
             onChunk: () => context.heartbeat(),

@@ -8,6 +8,7 @@ import type { Config } from '../core/config/schema.js';
 import { parseChatCommand } from '../core/context/chat-commands.js';
 import { transcriptEntryId, type SessionStore } from '../core/sessions/index.js';
 import type { PrepareInput } from '../workflows/types.js';
+import type { SessionEndReason } from '../core/plugins/types.js';
 
 /** The most recent daily reset time at or before `now` (the host's local time). */
 export function lastDailyReset(now: number, atHour: number): number {
@@ -34,27 +35,38 @@ export function resetPolicyFor(config: Config, channel: string): ResetPolicy {
   return config.session.resetByChannel[channel] ?? config.session.reset;
 }
 
+/** A reset that happened: why, and the session it ended. */
+export interface SessionResetOutcome {
+  reason: SessionEndReason;
+  previousSessionId: string;
+}
+
 /**
  * Reset the key before its turn is recorded, when asked or due. Idempotent: a retried
- * prepare finds the run's message already in the new session (or the session fresh).
+ * prepare finds the run's message already in the new session (or the session fresh), and
+ * answers undefined, as when nothing was due.
  */
 export async function resetIfDue(
   store: SessionStore,
   config: Config,
   input: PrepareInput,
   now = Date.now(),
-): Promise<boolean> {
+): Promise<SessionResetOutcome | undefined> {
   const first = input.messages[0];
-  if (!first) return false;
+  if (!first) return undefined;
   const current = await store.get(input.sessionKey);
-  if (!current) return false;
+  if (!current) return undefined;
   const command = parseChatCommand(first.text);
+  let reason: SessionEndReason;
   if (command?.name === 'new' || command?.name === 'reset') {
     const recent = await store.readEntries(current.sessionId, { limit: 20 });
-    if (recent.some((entry) => entry.id === transcriptEntryId.user(input.runId))) return false;
-  } else if (!isStale(resetPolicyFor(config, first.channel), current.updatedAt, now)) {
-    return false;
+    if (recent.some((entry) => entry.id === transcriptEntryId.user(input.runId))) return undefined;
+    reason = command.name;
+  } else {
+    const policy = resetPolicyFor(config, first.channel);
+    if (!isStale(policy, current.updatedAt, now)) return undefined;
+    reason = policy.mode === 'idle' ? 'idle' : 'daily';
   }
   await store.reset(input.sessionKey);
-  return true;
+  return { reason, previousSessionId: current.sessionId };
 }

@@ -10,11 +10,14 @@ import type { Message } from '../core/messages.js';
 import type { ContextPlanner } from './context-planner.js';
 import { generate } from './llm/generate.js';
 import { LlmError, overflowInputTokens } from './llm/errors.js';
+import type { ModelProviders } from './llm/model-ref.js';
 
 /** What a summary needs besides the messages. */
 export interface SummarizeOptions {
   models: string[];
   providers: Config['providers'];
+  /** Model providers plugins registered (`ollama/<model>`). */
+  modelProviders?: ModelProviders | undefined;
   planner: ContextPlanner;
   signal?: AbortSignal | undefined;
   /** Proof of life while the summary streams (the activity heartbeats). */
@@ -148,6 +151,7 @@ async function summaryCall(
       maxTokens: replyTokens,
       signal: options.signal,
       providers: options.providers,
+      modelProviders: options.modelProviders,
       idleTimeoutMs: 5 * 60_000,
       ...(options.onChunk ? { onChunk: options.onChunk } : {}),
     });

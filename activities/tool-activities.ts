@@ -10,6 +10,7 @@ import { tools as builtInTools } from './tools/index.js';
 import { BrowserManager } from './tools/browser-manager.js';
 import type { Logger } from '../core/logger.js';
 import { runObservingHook } from '../core/plugins/hooks.js';
+import { modelProvidersOf } from '../core/plugins/providers.js';
 import type { PluginRegistry } from '../core/plugins/registry.js';
 import { createProcessTable } from './tools/process-table.js';
 import type { MemoryService } from './memory/service.js';
@@ -80,6 +81,8 @@ export function createToolActivities(
     deps.browserDir !== undefined
       ? new BrowserManager({ dir: deps.browserDir, config: () => deps.config.browser })
       : undefined;
+  // Tools that call a model (llm_task) resolve plugin providers' refs through these.
+  const modelProviders = modelProvidersOf(deps.plugins);
   const run =
     (tool: ToolDefinition) =>
     async (input: ToolInput): Promise<ToolOutput> => {
@@ -133,6 +136,7 @@ export function createToolActivities(
               ...(deps.memory ? { memory: deps.memory } : {}),
               ...(browsers ? { browsers } : {}),
               ...(deps.channels ? { channels: deps.channels } : {}),
+              ...(modelProviders ? { modelProviders } : {}),
             });
       const isError = result.isError ?? false;
       const media = 'media' in result && result.media?.length ? result.media : undefined;

@@ -30,6 +30,8 @@ import type { ToolDefinition } from './tools/tool.js';
 import type { Logger } from '../core/logger.js';
 import { hasHook, runBeforeAgentStart, runObservingHook } from '../core/plugins/hooks.js';
 import type { PluginRegistry } from '../core/plugins/registry.js';
+import { startSessionEndHooks } from '../core/plugins/session-end.js';
+import type { Client } from '@temporalio/client';
 
 /** What the turn bookkeeping activities need. */
 export interface TurnActivityDeps {
@@ -43,6 +45,8 @@ export interface TurnActivityDeps {
   /** Plugins: before_agent_start runs in turn.prepare, agent_end in turn.finish. */
   plugins?: PluginRegistry;
   logger?: Logger;
+  /** Starts the session_end hooks' workflow when a turn resets its session. */
+  client?: Client;
 }
 
 /** Who sent a channel message, for the tool policy; undefined for a gateway client's. */
@@ -179,6 +183,7 @@ export function createTurnActivities({
   tools = builtInTools,
   plugins,
   logger,
+  client,
 }: TurnActivityDeps) {
   /** The turn's access from its messages' senders and the config in force now. */
   const accessOf = (sessionKey: string, messages: InboundMessage[]): TurnAccess =>
@@ -235,7 +240,21 @@ export function createTurnActivities({
 
     /** Resolve the session, record the user message(s), announce the run. */
     async 'turn.prepare'(input: PrepareInput): Promise<PreparedTurn> {
-      await resetIfDue(store, current(), input);
+      const reset = await resetIfDue(store, current(), input);
+      if (reset && client && hasHook(plugins, 'session_end')) {
+        // Its own workflow: the hooks' work (a summary) never holds up this turn. A failed
+        // start loses the hooks of this one reset, not the turn.
+        await startSessionEndHooks(client, current().temporal.taskQueue, {
+          sessionKey: input.sessionKey,
+          sessionId: reset.previousSessionId,
+          reason: reset.reason,
+          endedAt: Date.now(),
+        }).catch((error: Error) =>
+          logger?.warn(
+            `session_end hooks of ${reset.previousSessionId} not started: ${error.message}`,
+          ),
+        );
+      }
       const prepared = await resolve(input.sessionKey, {
         channel: input.messages[0]?.channel ?? 'unknown',
         host: input.host,

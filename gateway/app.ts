@@ -8,6 +8,7 @@ import type { StatePaths } from '../core/paths.js';
 import type { SessionStore } from '../core/sessions/index.js';
 import type { AgentService } from '../core/agent/agent-service.js';
 import type { PluginRegistry } from '../core/plugins/registry.js';
+import type { SessionEndInput } from '../core/plugins/session-end.js';
 import { pluginHttpRoutes } from './http/plugin-routes.js';
 import { createEventIngest, eventIngestPath } from './events/ingest.js';
 import { healthRoutes } from './http/health.js';
@@ -49,6 +50,8 @@ export interface GatewayDeps {
   nodes?: GatewayNodes;
   /** Loaded plugins: their methods, HTTP routes under /plugins/<id>/, and plugins.list. */
   plugins?: PluginRegistry;
+  /** Called after `sessions.reset` ended a session (starts the plugins' session_end hooks). */
+  sessionEnded?: (input: SessionEndInput) => Promise<void>;
   /** WebSocket limits and intervals (tests shorten them). */
   ws?: Partial<WsOptions>;
   /** Canvas viewers (made by buildGatewayApp when `paths` is set). */
@@ -81,7 +84,8 @@ export async function buildGatewayApp(options: GatewayDeps): Promise<FastifyInst
   app.decorate('wsGateway', ws);
   // The HTTP API authenticates against the WebSocket's current config (config.patch may change it).
   await app.register(httpApiRoutes(deps, () => ws.config()));
-  if (deps.plugins) await app.register(pluginHttpRoutes(deps.plugins, () => ws.config()));
+  if (deps.plugins)
+    await app.register(pluginHttpRoutes(deps.plugins, () => ws.config(), deps.agent));
   if (deps.canvas !== undefined && deps.paths !== undefined)
     await app.register(
       canvasRoutes({

@@ -6,3 +6,4 @@ export { subagent } from './subagent.js';
 export { cronJob } from './cron-job.js';
 export { memoryIndex } from './memory-index.js';
 export { voiceCall } from './voice-call.js';
+export { sessionEndHooks } from './session-end-hooks.js';

@@ -3,7 +3,7 @@
 import type { Config } from '../../core/config/schema.js';
 import type { Conversation } from './convert.js';
 import { LlmError } from './errors.js';
-import { parseModelRef } from './model-ref.js';
+import { parseModelRef, type ModelProviders } from './model-ref.js';
 import type { CallLimits, LlmResponse, StreamCallbacks } from './stream.js';
 
 /** Everything one generate call needs; the callbacks feed streaming and heartbeats. */
@@ -13,6 +13,8 @@ export interface GenerateOptions extends Conversation, StreamCallbacks, CallLimi
   maxTokens: number;
   signal?: AbortSignal | undefined;
   providers: Config['providers'];
+  /** Providers plugins registered (`ollama/<model>`); without them only the built-in ones resolve. */
+  modelProviders?: ModelProviders | undefined;
   /**
    * Called before moving on to the next model after a retryable failure: text streamed so far
    * belongs to an abandoned reply and clients should discard it.
@@ -28,7 +30,7 @@ export interface GenerateOptions extends Conversation, StreamCallbacks, CallLimi
  * `provider`) which model answered.
  */
 export async function generate(options: GenerateOptions): Promise<LlmResponse> {
-  const { models, providers, onRestart, ...call } = options;
+  const { models, providers, modelProviders, onRestart, ...call } = options;
   if (models.length === 0) {
     throw new LlmError({
       kind: 'fatal',
@@ -39,7 +41,7 @@ export async function generate(options: GenerateOptions): Promise<LlmResponse> {
     });
   }
   // Parse every reference first: a typo in a fallback is a config error worth reporting now.
-  const refs = models.map(parseModelRef);
+  const refs = models.map((ref) => parseModelRef(ref, modelProviders));
   let lastError: LlmError | undefined;
   for (const [index, ref] of refs.entries()) {
     if (lastError) {
@@ -52,7 +54,10 @@ export async function generate(options: GenerateOptions): Promise<LlmResponse> {
         ? (await import('./anthropic.js')).streamAnthropic
         : (await import('./openai.js')).streamOpenAi;
     try {
-      return await stream({ ...call, model: ref.model, settings: providers[ref.provider] });
+      // A plugin's provider is asked where it is now (inside the try: an unreachable
+      // registry is as retryable as an unreachable model).
+      const settings = ref.via ? await modelProviders!.get(ref.via)!() : providers[ref.provider];
+      return await stream({ ...call, model: ref.model, settings });
     } catch (error) {
       if (!(error instanceof LlmError) || error.kind === 'fatal') throw error;
       lastError = error;

@@ -4,6 +4,7 @@ import type { Config } from '../../core/config/schema.js';
 import type { ImageBlock } from '../../core/messages.js';
 import type { TurnAccess } from '../../core/security/turn-access.js';
 import type { SessionStore } from '../../core/sessions/index.js';
+import type { ModelProviders } from '../llm/model-ref.js';
 import type { MemoryService } from '../memory/service.js';
 import type { BrowserManager } from './browser-manager.js';
 import type { ProcessTable } from './process-table.js';
@@ -43,6 +44,8 @@ export interface ToolContext {
   browsers?: BrowserManager;
   /** The channel accounts this process hosts (the gateway): the <channel>_actions tools. */
   channels?: ChannelToolHost;
+  /** Model providers plugins registered (`ollama/<model>`), for tools that call a model. */
+  modelProviders?: ModelProviders;
 }
 
 /** A running channel account as a channel tool uses it. */

@@ -133,6 +133,8 @@ export async function runDoctor(flags: RuntimeFlags): Promise<number> {
     }
     for (const model of [config.agent.model, ...config.agent.fallbacks]) {
       const provider = model.split('/')[0] as 'anthropic' | 'openai';
+      // A plugin's provider (ollama/...) brings its own endpoint and needs no key here.
+      if (provider !== 'anthropic' && provider !== 'openai') continue;
       const settings = config.providers[provider];
       const local = provider === 'openai' && settings.baseUrl !== undefined;
       const variable = provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';

@@ -208,6 +208,7 @@ function registrationLines(registered: PluginRegistrations): string[] {
   add('HTTP routes', registered.httpRoutes);
   if (registered.cliCommands > 0) lines.push(`  CLI commands: ${registered.cliCommands}`);
   add('services', registered.services);
+  add('providers', registered.providers);
   add('hooks', registered.hooks);
   return lines.length > 0 ? lines : ['  nothing'];
 }

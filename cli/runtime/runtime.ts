@@ -44,7 +44,8 @@ import { temporalSdkPlugins, type PluginRegistry } from '../../core/plugins/regi
 import { channelConfigWithPlugins } from '../../core/plugins/plugin-runtime.js';
 import { loadProcessPlugins } from './plugins.js';
 import { withMessageHooks } from '../../core/plugins/channel-hooks.js';
-import { runObservingHook } from '../../core/plugins/hooks.js';
+import { hasHook, runObservingHook } from '../../core/plugins/hooks.js';
+import { startSessionEndHooks, type SessionEndInput } from '../../core/plugins/session-end.js';
 import { startPluginServices, type RunningPluginServices } from '../../core/plugins/services.js';
 
 /** What to run in this process. */
@@ -426,6 +427,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         webhooks,
         nodes: gatewayNodes,
         plugins,
+        ...(hasHook(plugins, 'session_end')
+          ? {
+              sessionEnded: (input: SessionEndInput) =>
+                startSessionEndHooks(
+                  new Client({ connection, namespace: config.temporal.namespace }),
+                  config.temporal.taskQueue,
+                  input,
+                ),
+            }
+          : {}),
         config,
         health,
         agent,

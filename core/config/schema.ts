@@ -9,10 +9,17 @@ import { toolPolicyLayerSchema } from '../security/tool-policy.js';
 import { compactionSchema, contextTokensSchema, sessionResetFields } from './context-schema.js';
 import { messageToolSchema } from './message-tool-schema.js';
 
-/** `provider/model`, e.g. `anthropic/claude-sonnet-4-5` or `openai/gpt-4.1`. */
+/**
+ * `provider/model`, e.g. `anthropic/claude-sonnet-4-5`, `openai/gpt-4.1`, or a plugin
+ * provider's `ollama/llama3.2`: whether a plugin provides the prefix is checked against the
+ * plugin manifests (core/plugins/validate-config.ts), which this schema cannot see.
+ */
 export const modelRefSchema = z
   .string()
-  .regex(/^(anthropic|openai)\/.+$/, 'a model reference "anthropic/<model>" or "openai/<model>"');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]*\/.+$/,
+    'a model reference "anthropic/<model>", "openai/<model>" or "<plugin provider>/<model>"',
+  );
 
 const port = z.number().int().min(1).max(65535);
 

@@ -109,3 +109,32 @@ export async function runMessageSending(
   }
   return { cancel: false, text };
 }
+
+/** A session_end handler that failed, and why. */
+export interface HookFailure {
+  pluginId: string;
+  error: string;
+}
+
+/**
+ * session_end: every handler runs; failures are returned rather than swallowed, so the
+ * activity running them can be retried (its handlers are written to be idempotent).
+ */
+export async function runSessionEnd(
+  registry: PluginRegistry | undefined,
+  event: PluginHookEvents['session_end']['event'],
+  logger: Logger,
+): Promise<HookFailure[]> {
+  const failures: HookFailure[] = [];
+  if (!registry) return failures;
+  for (const { pluginId, handler } of hooksOf(registry, 'session_end')) {
+    try {
+      await handler(event);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      logger.warn(`plugin ${pluginId}: session_end hook failed: ${message}`);
+      failures.push({ pluginId, error: message });
+    }
+  }
+  return failures;
+}

@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import type { DiscoveredPlugin, PluginDiscovery } from './discovery.js';
 import { resolveEnableState } from './enablement.js';
 import { zodFromJsonSchema } from './json-schema.js';
+import { builtInProviderIds, modelProvidersOf } from './providers.js';
 import {
   emptyPluginRegistry,
   type PluginRecord,
@@ -56,6 +57,7 @@ const hookNames: readonly PluginHookName[] = [
   'agent_end',
   'message_sending',
   'message_sent',
+  'session_end',
   'gateway_start',
   'gateway_stop',
 ];
@@ -96,6 +98,7 @@ export function baseRecord(
       httpRoutes: [],
       cliCommands: 0,
       services: [],
+      providers: [],
       hooks: [],
     },
   };
@@ -160,6 +163,7 @@ async function loadOne(
     zod: z,
     resolvePath: (relative) =>
       isAbsolute(relative) ? relative : resolve(plugin.rootDir, relative),
+    modelProviders: () => modelProvidersOf(registry),
     registerChannel(channel) {
       if (!(plugin.manifest.channels ?? []).includes(channel.id))
         throw new PluginRegistrationError(
@@ -218,6 +222,18 @@ async function loadOne(
         );
       return current;
     },
+    registerProvider(provider) {
+      if (!(plugin.manifest.providers ?? []).includes(provider.id))
+        throw new PluginRegistrationError(
+          `provider "${provider.id}" is not declared in the manifest's "providers"`,
+        );
+      taken('provider', provider.id, builtInProviderIds, [
+        ...registry.providers.map((each) => each.provider.id),
+        ...staged.providers.map((each) => each.provider.id),
+      ]);
+      staged.providers.push({ pluginId: plugin.id, provider });
+      registered.providers.push(provider.id);
+    },
     registerHook(hook, handler, hookOptions) {
       if (!hookNames.includes(hook)) throw new PluginRegistrationError(`unknown hook "${hook}"`);
       staged.hooks.push({
@@ -268,6 +284,7 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginRe
     registry.httpRoutes.push(...staged.httpRoutes);
     registry.cli.push(...staged.cli);
     registry.services.push(...staged.services);
+    registry.providers.push(...staged.providers);
     registry.hooks.push(...staged.hooks);
     registry.temporalPlugins.push(...staged.temporalPlugins);
   }

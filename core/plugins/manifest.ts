@@ -36,6 +36,9 @@ export const pluginManifestSchema = z.object({
   channels: z
     .array(z.string().regex(pluginIdPattern, 'a channel id (lower-case letters, digits, . _ -)'))
     .optional(),
+  providers: z
+    .array(z.string().regex(pluginIdPattern, 'a provider id (lower-case letters, digits, . _ -)'))
+    .optional(),
   skills: z.array(z.string().min(1)).optional(),
   configSchema: jsonSchemaObject,
   channelConfigSchemas: z.record(z.string(), jsonSchemaObject).optional(),

@@ -15,6 +15,7 @@ import type {
   PluginHttpRoute,
   PluginKind,
   PluginOrigin,
+  PluginProvider,
   PluginService,
   PluginTemporal,
   TemporalSdkPlugin,
@@ -29,6 +30,8 @@ export interface PluginRegistrations {
   httpRoutes: string[];
   cliCommands: number;
   services: string[];
+  /** Model provider ids. */
+  providers: string[];
   hooks: PluginHookName[];
   /** Names of the Temporal SDK plugins it added. */
   temporalPlugins?: string[];
@@ -85,6 +88,7 @@ export interface PluginRegistry {
    * One slot per registry (so per process), not a global.
    */
   temporal: { current?: PluginTemporal };
+  providers: { pluginId: string; provider: PluginProvider }[];
   /** Sorted by priority, highest first (then load order). */
   hooks: RegisteredHook<PluginHookName>[];
 }
@@ -108,6 +112,7 @@ export function emptyPluginRegistry(discovery?: PluginDiscovery): PluginRegistry
     services: [],
     temporalPlugins: [],
     temporal: {},
+    providers: [],
     hooks: [],
   };
 }

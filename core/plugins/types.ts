@@ -11,11 +11,14 @@ import type { Client, ClientPlugin } from '@temporalio/client';
 import type { BundlerPlugin, WorkerPlugin } from '@temporalio/worker';
 import type { Command } from 'commander';
 import type { z } from 'zod';
+import type { ModelProviders } from '../../activities/llm/model-ref.js';
 import type { ToolDefinition, ToolResult } from '../../activities/tools/tool.js';
+import type { AgentService } from '../agent/agent-service.js';
 import type { ChannelHttpRoute, ChannelPlugin } from '../../channels/types.js';
 import type { GatewayMethod } from '../../gateway/methods/types.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
+import type { Message } from '../messages.js';
 
 /** What kind of thing a plugin mainly adds (informational: a plugin may register anything). */
 export type PluginKind = 'channel' | 'tool' | 'provider' | 'service' | 'hooks' | 'memory';
@@ -47,6 +50,8 @@ export interface PluginManifest {
   entry?: string;
   /** Channel ids the plugin provides (`channels.<id>` sections are then known). */
   channels?: string[];
+  /** Model provider ids the plugin provides (`<id>/<model>` refs in agent.model are then known). */
+  providers?: string[];
   /** Skill folders the plugin ships, relative to the plugin folder. */
   skills?: string[];
   /** JSON Schema of `plugins.entries.<id>.config`; required (`{}` accepts anything). */
@@ -76,6 +81,42 @@ export interface PluginService {
  */
 export interface PluginHttpRoute extends ChannelHttpRoute {
   auth?: 'gateway' | 'webhook';
+  handler(request: PluginHttpRequest): ReturnType<ChannelHttpRoute['handler']>;
+}
+
+/** What a plugin route's handler receives: the request, and the agent runtime to start turns. */
+export type PluginHttpRequest = Parameters<ChannelHttpRoute['handler']>[0] & {
+  /** Queue messages on sessions and wait for runs; absent on a gateway without Temporal. */
+  agent?: Pick<AgentService, 'send' | 'wait'>;
+};
+
+/** One model a provider offers, as `models.list` shows it. */
+export interface ProviderModel {
+  /** The provider's own model id (the part after `<provider>/` in a model ref). */
+  id: string;
+  name?: string;
+}
+
+/**
+ * How a provider's models are called. Today every plugin provider speaks OpenAI's Chat
+ * Completions (streaming, tools) at `baseUrl`; a second wire would be a second `api` value.
+ */
+export interface ProviderEndpoint {
+  api: 'openai-completions';
+  /** Base URL the OpenAI SDK appends `/chat/completions` to. */
+  baseUrl: string;
+  apiKey?: string;
+}
+
+/** A model provider: `<id>/<model>` refs resolve to it. */
+export interface PluginProvider {
+  /** Declared in the manifest's `providers`; the prefix of its model refs. */
+  id: string;
+  label?: string;
+  /** The models it offers now (a local server's installed models). */
+  listModels(options: { signal?: AbortSignal }): Promise<ProviderModel[]>;
+  /** Where to call a model; read on every call, so it may follow config or discovery. */
+  endpoint(): ProviderEndpoint | Promise<ProviderEndpoint>;
 }
 
 /**
@@ -147,11 +188,34 @@ export interface PluginHookEvents {
     };
     result: void;
   };
+  /**
+   * A session ended because its key was reset (`/new`, `/reset`, `sessions.reset`, or the
+   * daily/idle reset policy). Runs in its own activity (`plugins.sessionEnd`, retried while
+   * a handler throws), so handlers may do slow work but must be idempotent.
+   */
+  session_end: {
+    event: {
+      sessionKey: string;
+      /** The session that ended (its transcript stays readable by this id). */
+      sessionId: string;
+      reason: SessionEndReason;
+      /** The ended session's messages, oldest first (at most the last 400). */
+      messages: Message[];
+      /** The agent workspace (memory/ lives there). */
+      workspaceDir: string;
+      /** When the reset happened (ms). */
+      endedAt: number;
+    };
+    result: void;
+  };
   gateway_start: { event: { port: number }; result: void };
   gateway_stop: { event: { reason: string }; result: void };
 }
 
 export type PluginHookName = keyof PluginHookEvents;
+
+/** Why a session ended: the user's command, the gateway method, or the reset policy. */
+export type SessionEndReason = 'new' | 'reset' | 'api' | 'daily' | 'idle';
 
 export type PluginHookHandler<H extends PluginHookName> = (
   event: PluginHookEvents[H]['event'],
@@ -179,6 +243,12 @@ export interface PluginApi<PluginConfig = Record<string, unknown>> {
   readonly zod: typeof z;
   /** A path relative to the plugin's folder, made absolute. */
   resolvePath(relative: string): string;
+  /**
+   * The model providers plugins registered (`ollama/...`), for a plugin that calls a model
+   * itself (pass them to generate's `modelProviders`). Read when called: by then every
+   * plugin has loaded.
+   */
+  modelProviders(): ModelProviders | undefined;
   registerChannel(channel: ChannelPlugin): void;
   registerTool(tool: ToolDefinition): void;
   registerGatewayMethod(method: GatewayMethod): void;
@@ -192,6 +262,8 @@ export interface PluginApi<PluginConfig = Record<string, unknown>> {
    * methods, routes), not from `register` (throws PLUGIN_TEMPORAL_UNAVAILABLE before).
    */
   temporal(): PluginTemporal;
+  /** A model provider whose id is in the manifest's `providers`. */
+  registerProvider(provider: PluginProvider): void;
   registerHook<H extends PluginHookName>(
     hook: H,
     handler: PluginHookHandler<H>,

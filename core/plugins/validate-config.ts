@@ -11,6 +11,7 @@ import { ClawdbotError } from '../errors.js';
 import type { PluginDiscovery } from './discovery.js';
 import { resolveEnableState } from './enablement.js';
 import { channelAccountSchemaFromJson, zodFromJsonSchema } from './json-schema.js';
+import { knownProviderIds } from './providers.js';
 
 /** One problem: the dotted field and what was expected. */
 export interface PluginConfigIssue {
@@ -41,6 +42,23 @@ export function pluginConfigIssues(
   });
   for (const id of Object.keys(config.plugins.entries)) {
     if (!known.has(id)) unknownId(`plugins.entries.${id}`, id);
+  }
+  // A model ref's provider is built in or declared by an enabled plugin's manifest.
+  const providers = knownProviderIds(config, discovery);
+  const refs: [string, string][] = [
+    ['agent.model', config.agent.model],
+    ...config.agent.fallbacks.map((ref, index): [string, string] => [
+      `agent.fallbacks.${index}`,
+      ref,
+    ]),
+  ];
+  for (const [field, ref] of refs) {
+    const provider = ref.slice(0, ref.indexOf('/'));
+    if (!providers.includes(provider))
+      issues.push({
+        field,
+        message: `unknown model provider "${provider}" (known: ${providers.join(', ')}; a plugin's provider needs its plugin enabled)`,
+      });
   }
   for (const plugin of discovery.plugins) {
     if (!resolveEnableState(plugin, config).enabled) continue;

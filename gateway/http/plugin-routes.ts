@@ -7,10 +7,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../core/config/schema.js';
 import type { PluginRegistry } from '../../core/plugins/registry.js';
+import type { PluginHttpRequest } from '../../core/plugins/types.js';
 import { bearerAuth } from './auth.js';
 
-/** A fastify plugin serving every registered plugin route. */
-export function pluginHttpRoutes(registry: PluginRegistry, config: () => Config) {
+/** A fastify plugin serving every registered plugin route; `agent` lets routes start turns. */
+export function pluginHttpRoutes(
+  registry: PluginRegistry,
+  config: () => Config,
+  agent?: PluginHttpRequest['agent'],
+) {
   // eslint-disable-next-line @typescript-eslint/require-await -- fastify plugins are async functions
   return async (app: FastifyInstance) => {
     // Raw bytes for every content type, in this encapsulated context only.
@@ -31,6 +36,7 @@ export function pluginHttpRoutes(registry: PluginRegistry, config: () => Config)
               headers: request.headers,
               rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
               query: Object.fromEntries(new URLSearchParams(search)),
+              ...(agent ? { agent } : {}),
             })
             .catch((error: Error) => ({ status: 500, body: { error: error.message } }));
           reply.code(result.status);

@@ -10,6 +10,7 @@ const registrations = z.object({
   httpRoutes: z.array(z.string()),
   cliCommands: z.number(),
   services: z.array(z.string()),
+  providers: z.array(z.string()),
   hooks: z.array(z.string()),
 });
 

@@ -11,7 +11,18 @@ export const sessionsResetMethod = defineMethod({
     const store = requireSessions(context);
     const key = sessionKeyOf(context, params.key);
     await abortQuietly(context, key);
-    const { entry } = await store.reset(key);
+    const { entry, previous } = await store.reset(key);
+    if (previous) {
+      // Best effort: the reset stands even when the hooks cannot be started.
+      await context.gateway.deps
+        .sessionEnded?.({
+          sessionKey: key,
+          sessionId: previous.sessionId,
+          reason: 'api',
+          endedAt: Date.now(),
+        })
+        .catch(() => undefined);
+    }
     return { ok: true as const, key, entry };
   },
 });
