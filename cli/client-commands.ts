@@ -27,6 +27,7 @@ import {
 import { runLogs } from './commands/logs.js';
 import { runMessageSend } from './commands/message-send.js';
 import { runOnboard } from './commands/onboard.js';
+import { onboardChannelHelp, onboardChannelIds } from './onboard-channels.js';
 import {
   runSessionsDelete,
   runSessionsHistory,
@@ -229,9 +230,14 @@ export function registerClientCommands(program: Command, sessions: Command): voi
     .option('--model <model>', 'default model')
     .option('--gateway-token <token>', 'gateway token (default: a new random one)')
     .addOption(
-      new Option('--channel <name>', 'first channel').choices(['telegram', 'discord', 'none']),
+      new Option('--channel <name>', 'first channel').choices([...onboardChannelIds, 'none']),
     )
-    .option('--channel-token <token>', "the channel's bot token")
+    .option(
+      '--channel-field <key=value>',
+      `a credential of the channel, repeat for each: ${onboardChannelHelp()}`,
+      (pair: string, previous: string[] = []) => [...previous, pair],
+    )
+    .option('--channel-token <token>', "shorthand for the channel's first field (its bot token)")
     .option('--skip-check', 'do not check the key with the provider')
     .action(async (flags: Flags<typeof runOnboard, 0>) => {
       process.exitCode = await runOnboard(flags);

@@ -16,6 +16,12 @@ import { ClawdbotError } from '../../core/errors.js';
 import { resolveStateDir, statePaths } from '../../core/paths.js';
 import { setInText } from '../config-text-edit.js';
 import { processOutput, type Output } from '../gateway-command.js';
+import {
+  channelFieldsFromFlags,
+  missingChannelFields,
+  onboardChannelIds,
+  onboardChannels,
+} from '../onboard-channels.js';
 
 /** Flags of `clawdbot onboard`. */
 export interface OnboardFlags {
@@ -28,6 +34,8 @@ export interface OnboardFlags {
   gatewayToken?: string;
   channel?: string;
   channelToken?: string;
+  /** Repeated `--channel-field key=value`: the channel's credential fields. */
+  channelField?: string[];
   skipCheck?: boolean;
   json?: boolean;
 }
@@ -37,11 +45,6 @@ type Provider = (typeof providers)[number];
 const defaultModels: Record<Provider, string> = {
   anthropic: 'claude-sonnet-4-5',
   openai: 'gpt-4.1',
-};
-/** The first channels onboarding can set up, and the config field their token goes in. */
-const channelTokenField: Record<string, string> = {
-  telegram: 'botToken',
-  discord: 'token',
 };
 
 /** Ask a question, get the next line of stdin (undefined at its end). */
@@ -114,7 +117,8 @@ interface Answers {
   model: string;
   gatewayToken: string;
   channel?: string;
-  channelToken?: string;
+  /** The channel's credential fields, by their key under `channels.<channel>`. */
+  channelFields?: Record<string, string>;
 }
 
 async function askAnswers(flags: OnboardFlags, ask: Ask, output: Output): Promise<Answers> {
@@ -157,16 +161,22 @@ async function askAnswers(flags: OnboardFlags, ask: Ask, output: Output): Promis
   const generated = randomBytes(24).toString('base64url');
   const gatewayToken =
     flags.gatewayToken ?? (await required('Gateway token [a new random one]: ', generated));
+  const choices = [...onboardChannelIds, 'none'].join('/');
   let channel = flags.channel;
-  while (channel === undefined || (channel !== 'none' && !(channel in channelTokenField))) {
-    channel = await required('First channel (telegram/discord/none) [none]: ', 'none');
-    if (channel !== 'none' && !(channel in channelTokenField))
-      output.err('Choose telegram, discord or none.\n');
+  while (channel === undefined || (channel !== 'none' && !(channel in onboardChannels))) {
+    channel = await required(`First channel (${choices}) [none]: `, 'none');
+    if (channel !== 'none' && !(channel in onboardChannels))
+      output.err(`Choose one of ${choices}.\n`);
   }
-  const channelToken =
-    channel === 'none'
-      ? undefined
-      : (flags.channelToken ?? (await required(`${channel} bot token: `)));
+  let channelFields: Record<string, string> | undefined;
+  if (channel !== 'none') {
+    // Fields given as flags are not asked again.
+    channelFields = channelFieldsFromFlags(channel, flags.channelField ?? [], flags.channelToken);
+    for (const field of onboardChannels[channel]!) {
+      if (channelFields[field.key] === undefined)
+        channelFields[field.key] = await required(`${field.prompt}: `);
+    }
+  }
   return {
     provider,
     apiKey,
@@ -174,7 +184,7 @@ async function askAnswers(flags: OnboardFlags, ask: Ask, output: Output): Promis
     model: model.includes('/') ? model : `${provider}/${model}`,
     gatewayToken,
     ...(channel === 'none' ? {} : { channel }),
-    ...(channelToken === undefined ? {} : { channelToken }),
+    ...(channelFields === undefined ? {} : { channelFields }),
   };
 }
 
@@ -185,10 +195,21 @@ function flagAnswers(flags: OnboardFlags): Answers {
   if (flags.apiKey === undefined)
     throw new ClawdbotError('INVALID_REQUEST', '--non-interactive needs --api-key');
   const channel = flags.channel ?? 'none';
-  if (channel !== 'none' && !(channel in channelTokenField))
-    throw new ClawdbotError('INVALID_REQUEST', '--channel must be telegram, discord or none');
-  if (channel !== 'none' && flags.channelToken === undefined)
-    throw new ClawdbotError('INVALID_REQUEST', `--channel ${channel} needs --channel-token`);
+  if (channel !== 'none' && !(channel in onboardChannels))
+    throw new ClawdbotError(
+      'INVALID_REQUEST',
+      `--channel must be one of ${[...onboardChannelIds, 'none'].join(', ')}`,
+    );
+  const channelFields =
+    channel === 'none'
+      ? undefined
+      : channelFieldsFromFlags(channel, flags.channelField ?? [], flags.channelToken);
+  const missing = channel === 'none' ? [] : missingChannelFields(channel, channelFields!);
+  if (missing.length > 0)
+    throw new ClawdbotError(
+      'INVALID_REQUEST',
+      `--channel ${channel} needs ${missing.map((key) => `--channel-field ${key}=...`).join(' ')}`,
+    );
   const model = flags.model ?? defaultModels[provider as Provider];
   return {
     provider: provider as Provider,
@@ -197,8 +218,25 @@ function flagAnswers(flags: OnboardFlags): Answers {
     model: model.includes('/') ? model : `${provider}/${model}`,
     gatewayToken: flags.gatewayToken ?? randomBytes(24).toString('base64url'),
     ...(channel === 'none' ? {} : { channel }),
-    ...(flags.channelToken === undefined ? {} : { channelToken: flags.channelToken }),
+    ...(channelFields === undefined ? {} : { channelFields }),
   };
+}
+
+/**
+ * Check the channel's fields with the channel's own schema (core's config schema does not
+ * know the channels). Imported only when a channel was chosen: it loads every platform SDK.
+ */
+async function channelFieldsProblem(
+  channel: string,
+  fields: Record<string, string>,
+): Promise<string | undefined> {
+  const { builtInChannels } = await import('../../channels/index.js');
+  const plugin = builtInChannels.find((candidate) => candidate.id === channel);
+  const result = plugin?.configSchema.safeParse(fields);
+  if (!result || result.success) return undefined;
+  return result.error.issues
+    .map((issue) => `${issue.path.join('.') || '(section)'}: ${issue.message}`)
+    .join('; ');
 }
 
 /** Run onboarding; exit code 0 when clawdbot.json was written, 1 when not, 2 for bad flags. */
@@ -241,14 +279,22 @@ export async function runOnboard(
   if (answers.baseUrl !== undefined)
     set(['providers', answers.provider, 'baseUrl'], answers.baseUrl);
   set(['gateway', 'auth', 'token'], answers.gatewayToken);
-  if (answers.channel !== undefined && answers.channelToken !== undefined) {
-    set(['channels', answers.channel, channelTokenField[answers.channel]!], answers.channelToken);
+  if (answers.channel !== undefined) {
+    for (const [key, value] of Object.entries(answers.channelFields ?? {}))
+      set(['channels', answers.channel, key], value);
   }
   try {
     parseConfig(JSON5.parse(text), file);
   } catch (error) {
     output.err(`clawdbot: ${(error as Error).message}; nothing written\n`);
     return 1;
+  }
+  if (answers.channel !== undefined) {
+    const problem = await channelFieldsProblem(answers.channel, answers.channelFields ?? {});
+    if (problem !== undefined) {
+      output.err(`clawdbot: channels.${answers.channel}: ${problem}; nothing written\n`);
+      return 1;
+    }
   }
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.tmp`;
