@@ -255,12 +255,16 @@ describe('cron catch-up', () => {
       missed: expect.any(Number) as unknown,
     });
     expect(oneRuns[0]!.missed).toBeGreaterThanOrEqual(3);
-    expect(oneRuns[1]).toMatchObject({ trigger: 'schedule', status: 'ok' });
+    // Later fires run again. On a loaded machine a turn can outlast the 2 s period, and the
+    // fire time it overran then counts as missed too, so the next entry's trigger may vary.
+    expect(oneRuns[1]).toMatchObject({ status: 'ok' });
 
-    const noneRuns = after(await runsOf(h, none.jobId, (runs) => after(runs).length >= 2, 90_000));
+    const noneRuns = after(
+      await runsOf(h, none.jobId, (runs) => after(runs).some((run) => run.status === 'ok'), 90_000),
+    );
     expect(noneRuns[0]).toMatchObject({ trigger: 'schedule', status: 'skipped' });
     expect(noneRuns[0]!.missed).toBeGreaterThanOrEqual(3);
-    expect(noneRuns[1]).toMatchObject({ trigger: 'schedule', status: 'ok' });
+    expect(noneRuns.find((run) => run.status === 'ok')).toMatchObject({ trigger: 'schedule' });
     expect(noneRuns.some((run) => run.trigger === 'catch-up')).toBe(false);
     // The skipped fire times never became turns.
     const noneTurns = texts(await h.transcript(`agent:main:cron:${none.jobId}`), 'user').length;

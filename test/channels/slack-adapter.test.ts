@@ -479,6 +479,11 @@ describe('Slack adapter (HTTP Events API)', () => {
     await sleep(0);
     const inbound = await slack.waitFor(() => account.received[0], 'the retried DM');
     expect(inbound.platformMessageId).toBe(ts);
+    // The hand-over can finish before the fake has read the retry's HTTP answer.
+    await slack.waitFor(
+      () => slack.eventsHttp.deliveries.slice(before)[1]?.status,
+      "the retry's answer",
+    );
     const deliveries = slack.eventsHttp.deliveries.slice(before);
     expect(deliveries.map((delivery) => [delivery.retryNum, delivery.status])).toEqual([
       [0, 500],
