@@ -284,7 +284,7 @@ describe('clawdbot cron and approvals', () => {
     expect((await cli(['cron', 'list'])).stdout).toContain('cli job');
 
     const ran = await cli(['cron', 'run', job.id]);
-    expect(ran.code).toBe(0);
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
     expect(ran.stdout).toContain(`Fired cron job ${job.id}`);
     let runs: { entries: { status: string }[] } = { entries: [] };
     while (runs.entries.length === 0) {

@@ -27,6 +27,15 @@ const replayable: {
 }[] = [];
 
 /** Keep a finished job's history (fetched while its client is open) for the replay test. */
+/** The running cron jobs of this harness's task queue (not those of other test files). */
+async function ownJobIds(h: AgentHarness): Promise<string[]> {
+  const ids = [];
+  const query = `WorkflowType = 'cronJob' AND ExecutionStatus = 'Running' AND TaskQueue = '${h.config.temporal.taskQueue}'`;
+  for await (const execution of h.client.workflow.list({ query }))
+    ids.push(execution.workflowId.replace(/^cron:/, ''));
+  return ids;
+}
+
 async function record(handle: WorkflowHandle): Promise<void> {
   await handle.result();
   replayable.push({ workflowId: handle.workflowId, history: await handle.fetchHistory() });
@@ -40,8 +49,9 @@ afterAll(async () => {
 });
 afterEach(async () => {
   // Jobs outlive everything by design: stop them so they do not fire into later tests.
-  const agent = harness?.agent ?? gateway?.harness.agent;
-  for (const job of (await agent?.cron.list()) ?? []) await agent?.cron.remove(job.jobId);
+  // Only this file's: cron.list is namespace-wide, and other files share the Temporal server.
+  const own = harness ?? gateway?.harness;
+  for (const jobId of own ? await ownJobIds(own) : []) await own?.agent.cron.remove(jobId);
   client?.close();
   await harness?.close();
   await gateway?.close();
@@ -154,7 +164,7 @@ describe('cron tool', () => {
     const settled = await ticks();
     await sleep(5000);
     expect(await ticks()).toBe(settled);
-    expect(await h.agent.cron.list()).toEqual([]);
+    expect(await ownJobIds(h)).toEqual([]);
     await record(h.client.workflow.getHandle(`cron:${jobId}`));
   }, 180_000);
 
