@@ -99,11 +99,14 @@ export function createVoiceCalls(options: VoiceCallsOptions) {
     } catch (error) {
       throw new VoiceCallError('PROVIDER_FAILED', providerMessage(error));
     }
-    await handle(callId).signal(callUtteranceSignal, {
-      speaker: 'assistant',
-      text: message,
-      at: Date.now(),
-    });
+    // The person may hang up as it is said: the ended call's workflow is then gone.
+    await signalIfFound(callId, () =>
+      handle(callId).signal(callUtteranceSignal, {
+        speaker: 'assistant',
+        text: message,
+        at: Date.now(),
+      }),
+    );
     return status(callId);
   }
 
@@ -197,12 +200,15 @@ export function createVoiceCalls(options: VoiceCallsOptions) {
       } catch (error) {
         throw new VoiceCallError('PROVIDER_FAILED', providerMessage(error));
       }
-      // Twilio answers with the call's new status; its status callback says the same later.
+      // Twilio answers with the call's new status; its status callback says the same, and
+      // may arrive first: then the workflow has already ended and this signal finds nothing.
       if (isOver(ended as VoiceCallStatus))
-        await handle(callId).signal(callStatusSignal, {
-          status: ended as VoiceCallStatus,
-          at: Date.now(),
-        });
+        await signalIfFound(callId, () =>
+          handle(callId).signal(callStatusSignal, {
+            status: ended as VoiceCallStatus,
+            at: Date.now(),
+          }),
+        );
       return status(callId);
     },
 
