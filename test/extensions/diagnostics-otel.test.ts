@@ -10,6 +10,7 @@ import {
 } from '../fakes/otlp-collector.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/llm-server.js';
 import { startChannelGateway, type ChannelGatewayHarness } from '../helpers/channel-harness.js';
+import { expectBundledPluginLoaded } from '../helpers/bundled-plugin.js';
 
 let llm: FakeLlmServer;
 let collector: FakeOtlpCollector;
@@ -87,6 +88,18 @@ afterAll(async () => {
 });
 
 describe('diagnostics-otel plugin', () => {
+  it('is the bundled plugin in extensions/diagnostics-otel, loaded, with its OpenTelemetry service and agent_end hook', async () => {
+    const plugin = await expectBundledPluginLoaded(
+      (method, params) => harness.call(method, params),
+      'diagnostics-otel',
+      'extensions/diagnostics-otel',
+    );
+    expect(plugin.registered).toMatchObject({
+      services: ['diagnostics-otel'],
+      hooks: ['agent_end'],
+    });
+  });
+
   let firstTrace: string;
 
   it('one turn is one trace: the session run and its LLM and tool activities as children', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { messageText } from '../../core/messages.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/llm-server.js';
 import { startChannelGateway, type ChannelGatewayHarness } from '../helpers/channel-harness.js';
+import { expectBundledPluginLoaded } from '../helpers/bundled-plugin.js';
 
 // The bundled llm-task plugin: the model calls llm_task, whose own LLM step (the scripted
 // LLM, over the real OpenAI SDK) answers invalid JSON first; the tool shows the model its
@@ -59,6 +60,15 @@ afterAll(async () => {
 });
 
 describe('llm_task', () => {
+  it('is the bundled plugin in extensions/llm-task, loaded, with the llm_task tool', async () => {
+    const plugin = await expectBundledPluginLoaded(
+      (method, params) => harness.call(method, params),
+      'llm-task',
+      'extensions/llm-task',
+    );
+    expect(plugin.registered).toMatchObject({ tools: ['llm_task'] });
+  });
+
   it('retries invalid output, telling the model what was wrong, and returns validated JSON', async () => {
     // First answer is no JSON, the second breaks the schema, the third is right.
     llm.scriptFor('Task: Extract the person', [{ kind: 'text', text: 'Sure! The person is Ada.' }]);

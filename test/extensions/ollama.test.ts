@@ -6,6 +6,7 @@ import { streamTurn } from '../../cli/turn-stream.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/llm-server.js';
 import { startFakeOllama, type FakeOllama } from '../fakes/ollama/server.js';
 import { startChannelGateway, type ChannelGatewayHarness } from '../helpers/channel-harness.js';
+import { expectBundledPluginLoaded } from '../helpers/bundled-plugin.js';
 
 // The bundled ollama plugin as a provider: agent.model `ollama/llama3.2` is called through
 // the fake Ollama's OpenAI-compatible endpoint (the real OpenAI SDK, streaming, tools), and
@@ -67,6 +68,15 @@ async function streamedTurn(sessionKey: string, message: string) {
 }
 
 describe('ollama provider plugin', () => {
+  it('is the bundled plugin in extensions/ollama, loaded, with the ollama provider', async () => {
+    const plugin = await expectBundledPluginLoaded(
+      (method, params) => harness.call(method, params),
+      'ollama',
+      'extensions/ollama',
+    );
+    expect(plugin.registered).toMatchObject({ providers: ['ollama'] });
+  });
+
   it('a turn with ollama/llama3.2 streams through the Ollama endpoint', async () => {
     const { end, chunks } = await streamedTurn('agent:ollamatest:stream', 'tell me four words');
     expect(end.state).toBe('final');

@@ -8,6 +8,7 @@ import {
 } from '../fakes/embeddings-server.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/llm-server.js';
 import { startChannelGateway, type ChannelGatewayHarness } from '../helpers/channel-harness.js';
+import { expectBundledPluginLoaded } from '../helpers/bundled-plugin.js';
 
 // The bundled session-memory plugin in the real runtime: resetting a session (/new, or
 // sessions.reset) runs its session_end hook in the sessionEndHooks workflow; one model call
@@ -76,6 +77,15 @@ async function noteNamed(pattern: RegExp): Promise<string> {
 }
 
 describe('session-memory', () => {
+  it('is the bundled plugin in extensions/session-memory, loaded, with its session_end hook', async () => {
+    const plugin = await expectBundledPluginLoaded(
+      (method, params) => harness.call(method, params),
+      'session-memory',
+      'extensions/session-memory',
+    );
+    expect(plugin.registered).toMatchObject({ hooks: ['session_end'] });
+  });
+
   it('/new summarises the old session into a note in memory/', async () => {
     const key = 'agent:smtest:tea';
     await turn(key, 'Remember: my favourite tea is Zorblax oolong, brewed at 85 degrees.');

@@ -13,6 +13,7 @@ import {
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/llm-server.js';
 import { startFakeTwilio, type FakeCall, type FakeTwilio } from '../fakes/twilio/server.js';
 import { startChannelGateway, type ChannelGatewayHarness } from '../helpers/channel-harness.js';
+import { expectBundledPluginLoaded } from '../helpers/bundled-plugin.js';
 
 const owner = '+15550100001';
 const stranger = '+15550199999';
@@ -93,6 +94,14 @@ afterAll(async () => {
 });
 
 describe('voice-call plugin over the Twilio API', () => {
+  it('is the bundled plugin in extensions/voice-call, loaded, with the voice_call tool and the voicecall.* methods', async () => {
+    const plugin = await expectBundledPluginLoaded(gateway, 'voice-call', 'extensions/voice-call');
+    expect(plugin.registered).toMatchObject({
+      tools: ['voice_call'],
+      gatewayMethods: expect.arrayContaining(['voicecall.initiate', 'voicecall.end']),
+    });
+  });
+
   let callId: string;
   let call: FakeCall;
 

@@ -4,6 +4,7 @@ import { messageText } from '../../core/messages.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/llm-server.js';
 import { startChannelGateway, type ChannelGatewayHarness } from '../helpers/channel-harness.js';
 import { createTestChannel, type TestChannel } from '../helpers/test-channel.js';
+import { expectBundledPluginLoaded } from '../helpers/bundled-plugin.js';
 
 // The bundled webhooks plugin in the real gateway: a POSTed hook starts a turn with the
 // templated message in the templated session, a wrong token is refused, a redelivery is
@@ -78,6 +79,17 @@ async function userTexts(sessionKey: string): Promise<string[]> {
 }
 
 describe('webhooks', () => {
+  it('is the bundled plugin in extensions/webhooks, loaded, with its hook routes', async () => {
+    const plugin = await expectBundledPluginLoaded(
+      (method, params) => harness.call(method, params),
+      'webhooks',
+      'extensions/webhooks',
+    );
+    expect(plugin.registered).toMatchObject({
+      httpRoutes: expect.arrayContaining([expect.stringContaining('/plugins/webhooks/')]),
+    });
+  });
+
   it('a hook starts a turn with the templated message in the templated session', async () => {
     const response = await post(
       'alerts',
