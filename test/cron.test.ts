@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
@@ -7,7 +8,8 @@ import { createLogger } from '../core/logger.js';
 import { cronListResult, cronRunsResult, cronJobRow } from '../gateway/methods/cron-protocol.js';
 import { TestClient } from '../gateway/ws/test-harness.js';
 import type { cronJob } from '../workflows/cron-job.js';
-import type { CronRun } from '../workflows/types.js';
+import type { CronJobInput, CronRun, TurnSettings } from '../workflows/types.js';
+import { cronJobStartOptions } from '../workflows/cron-definitions.js';
 import { startFakeLlmServer, type FakeLlmServer } from './fakes/llm-server.js';
 import { texts, waitFor } from './helpers/transcript.js';
 import {
@@ -26,16 +28,12 @@ const replayable: {
   history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 }[] = [];
 
-/** Keep a finished job's history (fetched while its client is open) for the replay test. */
-/** The running cron jobs of this harness's task queue (not those of other test files). */
+/** The running cron jobs of this harness's installation, as cron.list answers them. */
 async function ownJobIds(h: AgentHarness): Promise<string[]> {
-  const ids = [];
-  const query = `WorkflowType = 'cronJob' AND ExecutionStatus = 'Running' AND TaskQueue = '${h.config.temporal.taskQueue}'`;
-  for await (const execution of h.client.workflow.list({ query }))
-    ids.push(execution.workflowId.replace(/^cron:/, ''));
-  return ids;
+  return (await h.agent.cron.list()).map((job) => job.jobId);
 }
 
+/** Keep a finished job's history (fetched while its client is open) for the replay test. */
 async function record(handle: WorkflowHandle): Promise<void> {
   await handle.result();
   replayable.push({ workflowId: handle.workflowId, history: await handle.fetchHistory() });
@@ -49,7 +47,8 @@ afterAll(async () => {
 });
 afterEach(async () => {
   // Jobs outlive everything by design: stop them so they do not fire into later tests.
-  // Only this file's: cron.list is namespace-wide, and other files share the Temporal server.
+  // Only this file's: cron.list answers this installation's task queue, and other files share
+  // the Temporal server.
   const own = harness ?? gateway?.harness;
   for (const jobId of own ? await ownJobIds(own) : []) await own?.agent.cron.remove(jobId);
   client?.close();
@@ -422,6 +421,56 @@ describe('cron gateway methods', () => {
     expect(JSON.stringify(badExpr.error)).toContain('Invalid cron expression');
     const unknown = await c.request('cron.runs', { id: 'no-such-job' });
     expect(unknown.error).toMatchObject({ code: 'NOT_FOUND' });
+  }, 90_000);
+});
+
+describe('cron.list scope', () => {
+  it("lists this installation's jobs, not another's on the same Temporal namespace", async () => {
+    gateway = await startGatewayHarness({
+      temporalAddress: inject('temporalAddress'),
+      llm,
+      provider: 'openai',
+    });
+    client = (await TestClient.connected(gateway.url.replace(/^http/, 'ws'))).client;
+    const ours = cronJobRow.parse(
+      (
+        await client.request('cron.add', {
+          name: 'ours',
+          schedule: { kind: 'every', everyMs: 3_600_000 },
+          payload: { kind: 'agentTurn', message: 'ours' },
+        })
+      ).payload,
+    );
+    // Another installation's job: its own task queue (no worker of ours serves it).
+    const theirs = await gateway.harness.client.workflow.start('cronJob', {
+      ...cronJobStartOptions({
+        jobId: randomUUID(),
+        schedule: { kind: 'every', everyMs: 3_600_000 },
+        target: { isolated: true },
+        message: 'theirs',
+        catchUp: 'one',
+        // The same agent id as ours: only the task queue tells the two installations apart.
+        settings: { agentId: 'main' } as TurnSettings,
+        createdAt: Date.now(),
+      } satisfies CronJobInput),
+      taskQueue: `other-installation-${randomUUID()}`,
+    });
+    try {
+      // Visibility is eventually consistent: wait until it shows both, then ask cron.list.
+      await waitFor(async () => {
+        const seen = [];
+        for await (const execution of gateway!.harness.client.workflow.list({
+          query: `WorkflowId IN ('${theirs.workflowId}', 'cron:${ours.id}')`,
+        }))
+          seen.push(execution.workflowId);
+        return seen.length === 2 ? true : undefined;
+      });
+      const jobs = cronListResult.parse((await client.request('cron.list', {})).payload).jobs;
+      expect(jobs.map((job) => job.id)).toContain(ours.id);
+      expect(jobs.map((job) => job.id)).not.toContain(theirs.workflowId.replace(/^cron:/, ''));
+    } finally {
+      await theirs.terminate('test over');
+    }
   }, 90_000);
 });
 

@@ -44,7 +44,10 @@ export function createTemporalCron({ client, config, settings }: TemporalCronDep
   const handle = (jobId: string) => client.workflow.getHandle(cronWorkflowId(jobId));
   return {
     async list(filter = {}) {
-      let query = `WorkflowType = 'cronJob' AND ExecutionStatus = 'Running'`;
+      // This installation's jobs only: another ClawdBot may share the namespace on its own queue.
+      let query =
+        `WorkflowType = 'cronJob' AND ExecutionStatus = 'Running' AND ` +
+        `TaskQueue = '${quote(config().temporal.taskQueue)}'`;
       if (filter.agentId !== undefined)
         query += ` AND ${agentIdAttribute.name} = '${quote(filter.agentId)}'`;
       const jobs = [];
