@@ -293,6 +293,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           ? { hostTaskQueue: hostTaskQueue(config.temporal.taskQueue, resolveHostId(config)) }
           : {}),
         temporalPlugins,
+        workflowStackTraces: config.temporal.workflowStackTraces,
         activities: createActivities({
           config,
           paths,

@@ -5,6 +5,9 @@ import type { Logger } from '../../core/logger.js';
 import type { TemporalSdkPlugin } from '../../core/plugins/types.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
 
+/** The environment variable the patched SDK reads (patches/temporalio-worker-stack-trace-hook.mjs). */
+export const workflowStackTracesEnv = 'CLAWDBOT_WORKFLOW_STACK_TRACES';
+
 /** Options for the ClawdBot worker. */
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -19,6 +22,8 @@ export interface WorkerOptions {
   logger: Logger;
   /** Plugins' Temporal SDK plugins (interceptors): on both workers and in the workflow bundle. */
   temporalPlugins?: readonly TemporalSdkPlugin[];
+  /** Collect workflow stack traces for the `__stack_trace` query (config temporal.workflowStackTraces). */
+  workflowStackTraces?: boolean;
 }
 
 /** A running worker and how to stop it. */
@@ -33,6 +38,10 @@ export interface RunningWorker {
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const plugins = [...(options.temporalPlugins ?? [])];
   const workflowBundle = await loadWorkflowBundle(options.logger, plugins);
+  // Read by the patched SDK in each workflow thread as it starts (patches/: the promise hook
+  // behind stack traces runs on every promise workflow code makes).
+  if (options.workflowStackTraces) process.env[workflowStackTracesEnv] = '1';
+  else delete process.env[workflowStackTracesEnv];
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,

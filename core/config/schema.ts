@@ -59,6 +59,12 @@ const temporalSchema = z.strictObject({
       headless: z.boolean().default(false).describe('Run the embedded server without its Web UI'),
     })
     .default({ port: 7233, uiPort: 8233, headless: false }),
+  workflowStackTraces: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Answer the Temporal UI's stack trace query for running turns; costs every promise in workflow code a stack capture, so off unless debugging a stuck turn",
+    ),
   uiUrl: z
     .url({ protocol: /^https?$/ })
     .optional()
