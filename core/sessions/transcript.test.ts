@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -164,6 +164,57 @@ describe('transcript', () => {
       appended: [],
     });
     expect(await rawLines()).toHaveLength(3);
+  });
+
+  it('a repeated read parses only what was appended, by this store or another', async () => {
+    const store = createSessionStore(stateDir);
+    await store.append(session, [messageEntry('a', user('a')), messageEntry('b', user('b'))]);
+    const first = await store.transcripts.readEntries(session.sessionId, { limit: 100 });
+    await createSessionStore(stateDir).append(session, [messageEntry('c', user('c'))]);
+    await store.append(session, [messageEntry('d', user('d'))]);
+    const second = await store.transcripts.readEntries(session.sessionId, { limit: 100 });
+    expect(second.map((entry) => entry.id)).toEqual(['a', 'b', 'c', 'd']);
+    // The lines read before are the same objects: they were not parsed again.
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]).toBe(first[1]);
+    // ... and a caller cannot change what later reads get.
+    expect(() => {
+      (second[0] as { id: string }).id = 'changed';
+    }).toThrow(TypeError);
+    expect(await store.readHistory(session.sessionId, { limit: 2 })).toEqual([
+      user('c'),
+      user('d'),
+    ]);
+  });
+
+  it('a read after the transcript was replaced (another inode) or cut short reads it afresh', async () => {
+    const store = createSessionStore(stateDir);
+    await store.append(session, [messageEntry('a', user('a')), messageEntry('b', user('b'))]);
+    expect(await store.readHistory(session.sessionId, { limit: 10 })).toEqual([
+      user('a'),
+      user('b'),
+    ]);
+    const path = store.transcripts.pathOf(session.sessionId);
+    const [header, , second] = await rawLines();
+    // Same size or smaller, another file: nothing cached may be trusted.
+    await rm(path);
+    await writeFile(path, `${header}\n${second}\n`);
+    expect(await store.readHistory(session.sessionId, { limit: 10 })).toEqual([user('b')]);
+    await writeFile(path, `${header}\n`);
+    expect(await store.readHistory(session.sessionId, { limit: 10 })).toEqual([]);
+  });
+
+  it('a read with a larger limit than the cached window covers reads further back', async () => {
+    const store = createSessionStore(stateDir);
+    const ids = Array.from({ length: 20 }, (_, index) => `m${index}`);
+    await store.append(
+      session,
+      ids.map((id) => messageEntry(id, user(id))),
+    );
+    expect(await store.readHistory(session.sessionId, { limit: 3 })).toHaveLength(3);
+    await store.append(session, [messageEntry('late', user('late'))]);
+    const all = await store.transcripts.readEntries(session.sessionId, { limit: 100 });
+    expect(all.map((entry) => entry.id)).toEqual([...ids, 'late']);
   });
 
   it('detects a retried entry larger than the tail scan window', async () => {

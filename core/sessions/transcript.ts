@@ -27,6 +27,7 @@ import type { Message } from '../messages.js';
 import { fsyncDirectory, hasErrorCode, KeyedMutex } from './fs-util.js';
 import { readLinesBackward, readLinesForward } from './lines.js';
 import { assertValidSessionId, assertValidSessionKey } from './session-key.js';
+import { parseCachedLine, TranscriptReadCache } from './transcript-read-cache.js';
 import {
   formatTranscriptLine,
   parseTranscriptLine,
@@ -68,6 +69,8 @@ export interface TranscriptStoreOptions {
   fsync?: boolean;
   /** Clock for entry and header timestamps (default Date.now). */
   now?: () => number;
+  /** Bytes of parsed transcript lines kept for later reads (default READ_CACHE_BYTES). */
+  readCacheBytes?: number;
 }
 
 // What is known about a file's tail: valid only while the file still has this inode
@@ -97,6 +100,8 @@ export class TranscriptStore {
   private readonly locks = new KeyedMutex();
   // Recently seen tails, least recently used first. Only saves the tail scan.
   private readonly tails = new Map<string, TailState>();
+  // Parsed transcript lines of recent reads (see transcript-read-cache.ts).
+  private readonly reads: TranscriptReadCache;
 
   constructor(
     readonly sessionsDir: string,
@@ -104,6 +109,7 @@ export class TranscriptStore {
   ) {
     this.fsync = options.fsync ?? true;
     this.now = options.now ?? Date.now;
+    this.reads = new TranscriptReadCache(options.readCacheBytes);
   }
 
   /** The transcript file of a session. */
@@ -225,16 +231,38 @@ export class TranscriptStore {
     const file = await openForRead(this.pathOf(sessionId));
     if (file === undefined) return [];
     try {
-      const { size } = await file.stat();
+      const { size, ino } = await file.stat();
+      // Parsed before: only the lines appended since are parsed now.
+      const window = await this.reads.current(sessionId, file, ino, size);
+      if (window !== undefined) {
+        const found = lastWanted(window.entries, count, wanted);
+        if (found.length >= count || window.start === 0) return found;
+      }
       const found: TranscriptEntry[] = [];
       const seen = new Set<string>();
+      const parsed: TranscriptEntry[] = []; // every entry read, newest first
+      let start = 0;
+      let whole = true;
       for await (const line of readLinesBackward(file, size)) {
-        const entry = parseTranscriptLine(line.text);
+        const entry = parseCachedLine(line.text);
+        if (entry !== undefined) parsed.push(entry);
         if (entry === undefined || !wanted(entry) || seen.has(entry.id)) continue;
         seen.add(entry.id);
         found.push(entry);
-        if (found.length >= count) break;
+        if (found.length >= count) {
+          start = line.start;
+          whole = false;
+          break;
+        }
       }
+      // Keep what was read for the next call, if it ends on a whole line.
+      if (size > 0 && (await lastByte(file, size)) === 0x0a)
+        this.reads.store(sessionId, {
+          ino,
+          start: whole ? 0 : start,
+          end: size,
+          entries: parsed.reverse(),
+        });
       return found.reverse();
     } finally {
       await file.close();
@@ -264,6 +292,7 @@ export class TranscriptStore {
     const deletedDir = join(this.sessionsDir, 'deleted');
     await mkdir(deletedDir, { recursive: true });
     this.tails.delete(sessionId);
+    this.reads.forget(sessionId);
     try {
       await rename(from, join(deletedDir, sessionId));
       return true;
@@ -272,6 +301,29 @@ export class TranscriptStore {
       throw error;
     }
   }
+}
+
+/** The last `count` wanted entries of `entries` (file order), the newest copy of an id. */
+function lastWanted(
+  entries: readonly TranscriptEntry[],
+  count: number,
+  wanted: (entry: TranscriptEntry) => boolean,
+): TranscriptEntry[] {
+  const found: TranscriptEntry[] = [];
+  const seen = new Set<string>();
+  for (let index = entries.length - 1; index >= 0 && found.length < count; index--) {
+    const entry = entries[index]!;
+    if (!wanted(entry) || seen.has(entry.id)) continue;
+    seen.add(entry.id);
+    found.push(entry);
+  }
+  return found.reverse();
+}
+
+async function lastByte(file: FileHandle, size: number): Promise<number | undefined> {
+  const byte = Buffer.alloc(1);
+  const { bytesRead } = await file.read(byte, 0, 1, size - 1);
+  return bytesRead === 1 ? byte[0] : undefined;
 }
 
 async function openForAppend(path: string): Promise<FileHandle> {
