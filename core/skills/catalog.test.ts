@@ -3,7 +3,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import type { ConfigInput } from '../config/schema.js';
 import { createSkillCatalog, type SkillCatalog } from './catalog.js';
@@ -155,6 +155,26 @@ describe('skill sources', () => {
     // Make sure the edit is seen even on a file system with coarse time stamps.
     utimesSync(join(folder, 'SKILL.md'), new Date(), new Date(Date.now() + 5000));
     expect(skills.snapshot().skills.map((skill) => skill.description)).toEqual(['second']);
+  });
+});
+
+describe('bundled skills', () => {
+  it('are checked for edits every few seconds, not on every call', () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const folder = writeSkill(bundled, 'shipped', { description: 'v1' });
+      const skills = catalog();
+      expect(skills.snapshot().skills.map((skill) => skill.description)).toEqual(['v1']);
+      writeSkill(bundled, 'shipped', { description: 'v2' });
+      utimesSync(join(folder, 'SKILL.md'), new Date(), new Date(now + 5000));
+      now += 1000;
+      expect(skills.snapshot().skills.map((skill) => skill.description)).toEqual(['v1']);
+      now += 5000;
+      expect(skills.snapshot().skills.map((skill) => skill.description)).toEqual(['v2']);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });
 

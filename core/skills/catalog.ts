@@ -2,7 +2,8 @@
  * The skills of one host: loaded from its folders, checked against its PATH, environment
  * and config. Folders are re-read only when their change times move (a stat per skill
  * folder and SKILL.md per call), so a skill added or edited is seen on the next turn
- * without a restart, and an unchanged set costs no parsing.
+ * without a restart, and an unchanged set costs no parsing. The bundled skills, which
+ * change only with ClawdBot itself, are checked at most every few seconds.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +56,8 @@ export interface SkillCatalogOptions {
   workspaceDir: string;
   env?: () => NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
+  /** How long an unchanged check of the bundled skills holds (default 5000 ms). */
+  bundledRecheckMs?: number;
 }
 
 /** The skills of one host. */
@@ -93,6 +96,8 @@ function rootStamp(dir: string): string {
 interface CachedRoot {
   stamp: string;
   loaded: ReturnType<typeof loadSkillRoot>;
+  /** When the stamp was last compared (epoch ms). */
+  checkedAt: number;
 }
 
 /** A catalog for one host; its caches live in the returned object. */
@@ -101,6 +106,7 @@ export function createSkillCatalog(options: SkillCatalogOptions): SkillCatalog {
   const platform = options.platform ?? process.platform;
   const bins: BinLookup = createBinLookup(env);
   const cache = new Map<string, CachedRoot>();
+  const bundledRecheckMs = options.bundledRecheckMs ?? 5000;
 
   const load = (): { skills: LoadedSkill[]; problems: SkillLoadProblem[] } => {
     bins.refresh();
@@ -110,13 +116,21 @@ export function createSkillCatalog(options: SkillCatalogOptions): SkillCatalog {
       managedDir: options.managedDir,
       workspaceDir: options.workspaceDir,
     });
+    const now = Date.now();
     const perRoot = roots.map((root) => {
       const key = `${root.source}:${root.dir}`;
-      const stamp = rootStamp(root.dir);
       const cached = cache.get(key);
-      if (cached?.stamp === stamp) return cached.loaded;
+      // The bundled skills ship with ClawdBot (52 folders, two stats each): checked for
+      // edits every few seconds rather than on every call, unlike the user's own folders.
+      if (root.source === 'bundled' && cached && now - cached.checkedAt < bundledRecheckMs)
+        return cached.loaded;
+      const stamp = rootStamp(root.dir);
+      if (cached?.stamp === stamp) {
+        cached.checkedAt = now;
+        return cached.loaded;
+      }
       const loaded = loadSkillRoot(root);
-      cache.set(key, { stamp, loaded });
+      cache.set(key, { stamp, loaded, checkedAt: now });
       return loaded;
     });
     return {
