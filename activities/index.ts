@@ -120,6 +120,7 @@ export function createActivities(unredacted: ActivityDeps) {
     ...createLlmActivity({
       ...deps,
       prepare: (input) => turn['turn.prepare'](input),
+      finish: (input) => turn['turn.finish'](input),
       workspaceDir: deps.paths.workspaceDir,
       skills,
       hostId: placement.hostId,

@@ -4,17 +4,20 @@ import type { EventBus } from '../core/events/types.js';
 import type { AssistantMessage, ToolCallBlock } from '../core/messages.js';
 import { transcriptEntryId, type SessionStore } from '../core/sessions/index.js';
 import type {
+  FinishedTurn,
+  FinishInput,
   GenerateInput,
   GenerateResult,
   PreparedTurn,
   PrepareInput,
   SkillsDeferred,
+  StepReply,
 } from '../workflows/types.js';
 import { securityPrompt } from '../core/security/prompt.js';
 import { turnWorkspace } from '../core/security/turn-access.js';
 import type { SkillCatalog, SkillsSnapshot } from '../core/skills/catalog.js';
 import { parseChatCommand } from '../core/context/chat-commands.js';
-import { messageText, zeroUsage } from '../core/messages.js';
+import { addUsage, messageText, zeroUsage } from '../core/messages.js';
 import type { TranscriptEntry } from '../core/sessions/index.js';
 import type { ContextPlanner } from './context-planner.js';
 import { requestChars } from './context-planner.js';
@@ -39,6 +42,8 @@ export interface LlmActivityDeps {
   sandboxesDir: string;
   /** Resolve the session, record the user messages, announce the run (idempotent). */
   prepare: (input: PrepareInput) => Promise<PreparedTurn>;
+  /** What turn.finish does: record the turn's end (idempotent). */
+  finish: (input: FinishInput) => Promise<FinishedTurn>;
   /** The config as edits leave it (providers' keys and URLs apply from the next call). */
   liveConfig: () => Config;
   /** Token budgets and history selection, shared with the compaction activity. */
@@ -107,6 +112,22 @@ export function createLlmActivity(deps: LlmActivityDeps) {
         ...(prepared ? { prepared } : {}),
         ...(owner !== undefined && request.skills === undefined ? { skills } : {}),
       });
+      // A reply without tool calls ends the turn: finish it here when the workflow asked.
+      const final = async (reply: StepReply): Promise<GenerateResult> => {
+        const { finishIfFinal } = request;
+        if (finishIfFinal === undefined || reply.toolCalls.length > 0) return withPrepared(reply);
+        const finished = await deps.finish({
+          sessionKey: input.sessionKey,
+          sessionId: input.sessionId,
+          runId: input.runId,
+          turnId: input.turnId,
+          status: 'ok',
+          last: reply.message,
+          usage: addUsage(finishIfFinal.usageBefore, reply.message.usage),
+          ...(finishIfFinal.announce ? {} : { announce: false }),
+        });
+        return withPrepared({ ...reply, finished });
+      };
       const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
       const entryId = transcriptEntryId.assistant(input.runId, input.step);
       const entries = await deps.store.readEntries(input.sessionId, { limit: historyReadLimit });
@@ -118,7 +139,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
           step: input.step,
           message: recorded.message,
         });
-        return withPrepared({ message: recorded.message, toolCalls: toolCalls(recorded.message) });
+        return final({ message: recorded.message, toolCalls: toolCalls(recorded.message) });
       }
 
       const command =
@@ -147,7 +168,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
           { type: 'message', id: entryId, runId: input.runId, message },
         ]);
         publishPart(deps.bus, input, { type: 'message-final', step: input.step, message });
-        return withPrepared({ message, toolCalls: [] });
+        return final({ message, toolCalls: [] });
       }
 
       const attempt = context.info.attempt;
@@ -261,7 +282,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
           { type: 'message', id: entryId, runId: input.runId, message },
         ]);
         publishPart(deps.bus, input, { type: 'message-final', step: input.step, message });
-        return withPrepared({ message, toolCalls: toolCalls(message) });
+        return final({ message, toolCalls: toolCalls(message) });
       } catch (error) {
         // Rethrow Temporal's own cancellation so the server records the activity as cancelled.
         if (error instanceof LlmAbortError && error.cause instanceof Error) throw error.cause;

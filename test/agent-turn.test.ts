@@ -354,6 +354,28 @@ describe('replay', () => {
     expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
   });
 
+  it('replays session runs recorded before the last LLM call finished the turn (a turn.finish local activity)', async () => {
+    // Three runs of one session (a plain turn, a one-tool turn, a plain turn) recorded by
+    // the version before finish-in-last-call: running sessions keep replaying after an upgrade.
+    const recorded = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, 'fixtures', 'histories-before-finish-in-call.json'),
+        'utf8',
+      ),
+    ) as { workflowId: string; history: string }[];
+    const histories = recorded.map(({ workflowId, history }) => ({
+      workflowId,
+      history: temporal.api.history.v1.History.decode(Buffer.from(history, 'base64')),
+    }));
+    expect(histories).toHaveLength(3);
+    const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
+    const results = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle }, histories))
+      results.push(result);
+    expect(results).toHaveLength(3);
+    expect(results.map((result) => result.error)).toEqual([undefined, undefined, undefined]);
+  });
+
   it('replays histories recorded before turns ran inside the session (runs of the old version drain)', async () => {
     // A session run with agentTurn children, and the agentTurn workflows themselves (with
     // their turn.prepare local activity), recorded by the previous version of this file.

@@ -10,7 +10,12 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { RunPart } from '../core/events/types.js';
-import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
+import {
+  addUsage,
+  type AssistantMessage,
+  type ToolCallBlock,
+  type Usage,
+} from '../core/messages.js';
 import type { SkillsSnapshot } from '../core/skills/catalog.js';
 import type { ApprovalBook } from './approvals.js';
 import { deliverReply, deliveryTargetOf } from './channel-delivery.js';
@@ -22,6 +27,7 @@ import type {
   GenerateInput,
   CompactInput,
   CompactResult,
+  FinishedTurn,
   GenerateResult,
   InboundMessage,
   StepReply,
@@ -158,16 +164,6 @@ function needsApproval(call: ToolCallBlock, rules: ApprovalRules | undefined): b
   return rules.bashPatterns.some((pattern) => new RegExp(pattern).test(command));
 }
 
-function addUsage(total: Usage, more: Usage): Usage {
-  return {
-    input: total.input + more.input,
-    output: total.output + more.output,
-    cacheRead: total.cacheRead + more.cacheRead,
-    cacheWrite: total.cacheWrite + more.cacheWrite,
-    totalTokens: total.totalTokens + more.totalTokens,
-  };
-}
-
 function failureText(error: unknown): string {
   if (error instanceof ActivityFailure && error.cause) return error.cause.message;
   return error instanceof Error ? error.message : String(error);
@@ -243,6 +239,13 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
   const origin = deliveryTargetOf(input.messages);
   // The access decided when the turn was prepared (kept for the reply's delivery).
   let access: PreparedTurn['access'];
+  // The last LLM call finishes the turn itself (no local activity after it) where the end
+  // is announced later anyway (the session's next run); histories from before replay as
+  // they ran.
+  const finishInCall = !host.announceEnd && patched('finish-in-last-call');
+  const finishIfFinal = () =>
+    finishInCall ? { finishIfFinal: { usageBefore: usage, announce: false } } : {};
+  let finishedInCall: FinishedTurn | undefined;
   try {
     if (!host.prepareInFirstCall) {
       prepared = await bookkeeping['turn.prepare'](prepareInput);
@@ -274,6 +277,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
         ...(ref
           ? {}
           : { prepare: { ...prepareInput, messages: [...input.messages, ...steered.splice(0)] } }),
+        ...finishIfFinal(),
       });
       if (!prepared) {
         if (!generated.prepared) throw new Error('the first LLM call did not prepare the turn');
@@ -307,6 +311,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
           ...(prepared.host !== undefined ? { host: prepared.host } : {}),
           ...(prepared.access ? { access: prepared.access } : {}),
           compacted: true,
+          ...finishIfFinal(),
         });
         if ('compaction' in again) throw new Error('the LLM call asked to compact twice');
         reply = again;
@@ -319,6 +324,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
       usage = addUsage(usage, reply.message.usage);
       if (reply.toolCalls.length === 0) {
         if (steered.length > 0) continue; // answer the steering message before finishing
+        finishedInCall = reply.finished;
         break;
       }
       for (const modelCall of reply.toolCalls) {
@@ -476,7 +482,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
       ...(last ? { last } : {}),
       ...(host.announceEnd ? {} : { announce: false }),
     });
-  const finished = await CancellationScope.nonCancellable(finish);
+  const finished = finishedInCall ?? (await CancellationScope.nonCancellable(finish));
   // A reply to a messaging channel goes out after the turn is recorded, wherever it ran.
   await deliverReply({
     taskQueue: workflowInfo().taskQueue,

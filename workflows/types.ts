@@ -204,6 +204,19 @@ export interface GenerateInput extends TurnRef {
   host?: string;
   /** The history was just compacted for this step: fit it as it is, do not ask again. */
   compacted?: boolean;
+  /**
+   * Set when a reply without tool calls would end the turn: the call then also finishes it,
+   * as turn.finish does for a turn that ended 'ok' (its usage: these earlier steps' plus the
+   * reply's own), and returns `finished`, so the workflow needs no local activity after the
+   * last LLM call. Idempotent as the rest of the call.
+   */
+  finishIfFinal?: { usageBefore: Usage; announce: boolean };
+}
+
+/** What finishing a turn answers: its reply text, and its end if it was not published. */
+export interface FinishedTurn {
+  text: string;
+  announcement?: RunPart;
 }
 
 /** The LLM activity's result: the final message of this step (never the deltas). */
@@ -215,6 +228,8 @@ export interface StepReply {
   toolCalls: ToolCallBlock[];
   /** Set when the input asked to prepare the turn. */
   prepared?: PreparedTurn;
+  /** Set when the input asked to finish a final reply's turn and this reply was final. */
+  finished?: FinishedTurn;
   /**
    * The skills this call used, returned when the session is owned by a host (a cluster)
    * and that host ran the call, so later steps of the turn reuse them wherever they run.
