@@ -21,6 +21,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import { legacySession } from './legacy-session.js';
 import { runTurn } from './run-turn.js';
+import { turnEvents } from './turn-events.js';
 import {
   agentIdAttribute,
   channelAttribute,
@@ -101,7 +102,9 @@ export async function session(input: SessionInput): Promise<void> {
   // costs a replay).
   if (input.announce) {
     const { ref, part } = input.announce;
-    await bookkeeping['turn.publish']({ ...ref, part });
+    // A sink, not a local activity: no extra activation before the run waits for work.
+    if (patched('announce-by-sink')) turnEvents.publish({ ...ref, part });
+    else await bookkeeping['turn.publish']({ ...ref, part });
   }
 
   // Wait for work; an idle run completes (no timer at all when work is already queued).

@@ -1,8 +1,10 @@
 import { hostname } from 'node:os';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type InjectedSinks, type NativeConnection } from '@temporalio/worker';
+import type { Activities } from '../../activities/index.js';
 import type { ComponentHealth } from '../../core/health.js';
 import type { Logger } from '../../core/logger.js';
 import type { TemporalSdkPlugin } from '../../core/plugins/types.js';
+import type { TurnEventSinks } from '../../workflows/turn-events.js';
 import { loadWorkflowBundle } from './workflow-bundle.js';
 
 /** The environment variable the patched SDK reads (patches/temporalio-worker-stack-trace-hook.mjs). */
@@ -34,6 +36,24 @@ export interface RunningWorker {
   finished: Promise<void>;
 }
 
+/**
+ * The turnEvents sink (workflows/turn-events.ts), published as the turn.publish activity
+ * does: every worker that runs the session workflow has that activity.
+ */
+function turnEventSinks(activities: object): InjectedSinks<TurnEventSinks> {
+  const publish = (activities as Partial<Pick<Activities, 'turn.publish'>>)['turn.publish'];
+  return {
+    turnEvents: {
+      publish: {
+        fn: (_info, event) => {
+          if (!publish) throw new Error('this worker has no turn.publish activity');
+          void publish(event);
+        },
+      },
+    },
+  };
+}
+
 /** Create and run a worker on the ClawdBot task queue. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const plugins = [...(options.temporalPlugins ?? [])];
@@ -47,6 +67,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle,
+    sinks: turnEventSinks(options.activities),
     ...(plugins.length > 0 ? { plugins } : {}),
     activities: options.activities,
     identity: `clawdbot-worker@${hostname()}:${process.pid}`,
