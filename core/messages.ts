@@ -87,14 +87,3 @@ export function messageText(message: Message): string {
 export function zeroUsage(): Usage {
   return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0 };
 }
-
-/** Token counts of two calls together. */
-export function addUsage(total: Usage, more: Usage): Usage {
-  return {
-    input: total.input + more.input,
-    output: total.output + more.output,
-    cacheRead: total.cacheRead + more.cacheRead,
-    cacheWrite: total.cacheWrite + more.cacheWrite,
-    totalTokens: total.totalTokens + more.totalTokens,
-  };
-}

@@ -10,12 +10,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { RunPart } from '../core/events/types.js';
-import {
-  addUsage,
-  type AssistantMessage,
-  type ToolCallBlock,
-  type Usage,
-} from '../core/messages.js';
+import type { AssistantMessage, ToolCallBlock, Usage } from '../core/messages.js';
+import { addUsage } from './usage.js';
 import type { SkillsSnapshot } from '../core/skills/catalog.js';
 import type { ApprovalBook } from './approvals.js';
 import { deliverReply, deliveryTargetOf } from './channel-delivery.js';
