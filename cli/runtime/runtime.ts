@@ -164,6 +164,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let server: DevServerHandle | undefined;
   let connection: NativeConnection | undefined;
   let worker: RunningWorker | undefined;
+  // The worker starts (its workflow thread loads the bundle) while the gateway is built.
+  let workerStarting: Promise<RunningWorker> | undefined;
   let app: FastifyInstance | undefined;
   let remoteBus: ClosableBus | undefined;
   let channels: ChannelManager | undefined;
@@ -208,6 +210,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger.info('gateway stopped');
     }
     await nodesWorker?.stop();
+    worker ??= await workerStarting?.catch(() => undefined);
     if (worker) {
       await worker.stop();
       logger.info('worker stopped');
@@ -283,7 +286,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     if (options.worker) {
       mkdirSync(paths.workspaceDir, { recursive: true });
-      worker = await startWorker({
+      workerStarting = startWorker({
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
@@ -306,7 +309,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         }),
         logger: logger.child('worker'),
       });
-      worker.finished.catch((error: Error) => fatal(`worker failed: ${error.message}`));
+      // Awaited below (workerReady); a failure meanwhile must not go unhandled.
+      workerStarting.catch(() => undefined);
+    }
+    const workerReady = async () => {
+      if (workerStarting === undefined || worker !== undefined) return;
+      const started = await workerStarting;
+      worker = started;
+      started.finished.catch((error: Error) => fatal(`worker failed: ${error.message}`));
       memoryWatch = startMemoryIndexing({
         client: newClient(),
         config,
@@ -314,7 +324,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         hostQueue: store.shared,
         logger: logger.child('memory'),
       });
-    }
+    };
 
     const agent = createTemporalAgentService({
       client: newClient(),
@@ -450,12 +460,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           liveConfig = next;
         },
       });
+      // /health answers for the worker as soon as it listens.
+      await workerReady();
       await app.listen({ host: config.gateway.bind, port: config.gateway.port });
       logger.info(`gateway listening on http://${config.gateway.bind}:${config.gateway.port}`);
       mkdirSync(paths.workspaceDir, { recursive: true });
       channels.start();
       await runObservingHook(plugins, 'gateway_start', { port: config.gateway.port }, pluginLogger);
     }
+    await workerReady();
     // Each process that loads a plugin runs its services (gateway and worker alike).
     services = await startPluginServices(plugins, {
       stateDir: paths.stateDir,
