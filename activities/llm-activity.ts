@@ -211,6 +211,15 @@ export function createLlmActivity(deps: LlmActivityDeps) {
       // Heartbeat on a timer, not only per chunk: a model may think for a long time before
       // its first token, and the heartbeat is how Temporal tells a live worker from a dead one.
       const beat = setInterval(() => context.heartbeat(), 2000);
+      // Per chunk too, but at most every half second: a model streams hundreds of chunks a
+      // reply, and the SDK sends at most one heartbeat a second anyway.
+      let lastBeat = 0;
+      const beatOnChunk = () => {
+        const now = Date.now();
+        if (now - lastBeat < 500) return;
+        lastBeat = now;
+        context.heartbeat();
+      };
       try {
         const call = (messages: typeof planned.messages) =>
           generate({
@@ -226,7 +235,7 @@ export function createLlmActivity(deps: LlmActivityDeps) {
             modelProviders: deps.modelProviders,
             // A stream silent for 5 minutes is stalled; retrying beats waiting out the 10-minute timeout.
             idleTimeoutMs: 5 * 60_000,
-            onChunk: () => context.heartbeat(),
+            onChunk: beatOnChunk,
             onTextDelta: (delta) => {
               if (context.cancellationSignal.aborted) return; // the turn is over for its clients
               text += delta;
