@@ -3,6 +3,7 @@
 // channel, `<at>Name</at>` mentions with their `mention` entities, a team channel's
 // conversation id carrying `;messageid=<thread root>`.
 import { randomBytes } from 'node:crypto';
+import { postWebhook, type WebhookAnswer } from '../http-fake.js';
 
 /** A person writing (from). */
 export interface TeamsPerson {
@@ -66,18 +67,13 @@ export function messageActivity(
 }
 
 /** POST an activity with a bearer token (none when null). */
-export async function postActivity(
+export function postActivity(
   url: string,
   token: string | null,
   activity: unknown,
-): Promise<{ status: number; body: string }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(activity),
+): Promise<WebhookAnswer> {
+  return postWebhook(url, JSON.stringify(activity), {
+    'content-type': 'application/json; charset=utf-8',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
-  return { status: response.status, body: await response.text() };
 }

@@ -14,10 +14,10 @@
 // It signs the tokens the Bot Connector sends with each activity (iss
 // https://api.botframework.com, aud the App ID, serviceurl claim, 5-minute skew allowed).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { changeWaiter } from '../change-waiter.js';
+import { listenHttpFake, readForm, readJson, sendJson } from '../http-fake.js';
 
 /** An activity the bot posted through the connector. */
 export interface TeamsSent {
@@ -77,8 +77,7 @@ async function signingKey(endorsements: string[]): Promise<SigningKey> {
 
 /** Start the fake on a free port. */
 export async function startFakeTeams(): Promise<FakeTeams> {
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
+  const waiter = changeWaiter();
   const teamsKey = await signingKey(['msteams', 'webchat', 'emulator']);
   const skypeOnlyKey = await signingKey(['skype']);
   const strangerKey = await signingKey(['msteams']);
@@ -91,9 +90,8 @@ export async function startFakeTeams(): Promise<FakeTeams> {
   let url = '';
 
   const json = (response: ServerResponse, status: number, body: unknown) => {
-    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-    response.end(JSON.stringify(body));
-    changes.emit('change');
+    sendJson(response, status, body, { 'content-type': 'application/json; charset=utf-8' });
+    waiter.changed();
   };
   const connectorError = (
     response: ServerResponse,
@@ -101,11 +99,6 @@ export async function startFakeTeams(): Promise<FakeTeams> {
     code: string,
     message: string,
   ) => json(response, status, { error: { code, message } });
-  const readBody = async (request: IncomingMessage) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const { pathname } = new URL(request.url ?? '/', 'http://x');
@@ -123,7 +116,7 @@ export async function startFakeTeams(): Promise<FakeTeams> {
       return json(response, 200, { keys: [teamsKey.publicJwk, skypeOnlyKey.publicJwk] });
     }
     if (method === 'POST' && pathname === `/${tenantId}/oauth2/v2.0/token`) {
-      const form = new URLSearchParams(await readBody(request));
+      const form = await readForm(request);
       const problem =
         form.get('grant_type') !== 'client_credentials'
           ? ['unsupported_grant_type', 'AADSTS70003: grant type not supported']
@@ -158,7 +151,7 @@ export async function startFakeTeams(): Promise<FakeTeams> {
       }
       let body: { type?: string; text?: string; textFormat?: string; replyToId?: string };
       try {
-        body = JSON.parse(await readBody(request)) as typeof body;
+        body = await readJson<typeof body>(request);
       } catch {
         return connectorError(response, 400, 'BadArgument', 'Invalid activity');
       }
@@ -182,13 +175,10 @@ export async function startFakeTeams(): Promise<FakeTeams> {
     return connectorError(response, 404, 'NotFound', `${method} ${pathname}`);
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: Error) =>
-      connectorError(response, 500, 'ServiceError', error.message),
-    );
+  const http = await listenHttpFake(handle, {
+    onError: (response, error) => connectorError(response, 500, 'ServiceError', error.message),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = http.url;
   const serviceUrl = `${url}/amer/`;
   return {
     url,
@@ -217,22 +207,7 @@ export async function startFakeTeams(): Promise<FakeTeams> {
         .setExpirationTime(issuedAt + 3600)
         .sign(key.privateKey);
     },
-    waitFor: <T>(check: () => T | undefined | false) =>
-      new Promise<T>((resolve) => {
-        const test = () => {
-          const value = check();
-          if (value === undefined || value === false) return;
-          changes.off('change', later);
-          resolve(value);
-        };
-        const later = () => setImmediate(test);
-        changes.on('change', later);
-        test();
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    waitFor: (check) => waiter.waitFor(check),
+    close: http.close,
   };
 }
