@@ -2,6 +2,7 @@
 // event JSON (type MESSAGE / ADDED_TO_SPACE, space, message with sender, text, thread,
 // annotations and attachments) with `Authorization: Bearer <token>`.
 import { randomBytes } from 'node:crypto';
+import { postWebhook, type WebhookAnswer } from '../http-fake.js';
 
 /** A space as events carry it. */
 export interface ChatSpaceRef {
@@ -70,19 +71,14 @@ export function messageEvent(
 }
 
 /** POST an event with a bearer token; the HTTP status and body. */
-export async function postEvent(
+export function postEvent(
   url: string,
   token: string | undefined,
   event: unknown,
-): Promise<{ status: number; body: string }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'Google-Dynamite',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(event),
+): Promise<WebhookAnswer> {
+  return postWebhook(url, JSON.stringify(event), {
+    'content-type': 'application/json',
+    'user-agent': 'Google-Dynamite',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
-  return { status: response.status, body: await response.text() };
 }

@@ -21,12 +21,12 @@ import {
   generateKeyPairSync,
   randomBytes,
 } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { changeWaiter } from '../change-waiter.js';
+import { listenHttpFake, readForm, readJson, sendJson } from '../http-fake.js';
 
 /** A message the app created. */
 export interface ChatSent {
@@ -117,8 +117,7 @@ function selfSignedCertificate(privateKey: string): string {
 
 /** Start the fake on a free port. */
 export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
+  const waiter = changeWaiter();
   const google = rsaKey();
   const stranger = rsaKey();
   const googleKid = randomBytes(20).toString('hex');
@@ -134,15 +133,9 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
   let url = '';
   const clientEmail = 'clawdbot-chat@clawdbot-test.iam.gserviceaccount.com';
 
-  const readBody = async (request: IncomingMessage) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  };
   const json = (response: ServerResponse, status: number, body: unknown, headers = {}) => {
-    response.writeHead(status, { 'content-type': 'application/json', ...headers });
-    response.end(JSON.stringify(body));
-    changes.emit('change');
+    sendJson(response, status, body, headers);
+    waiter.changed();
   };
   const googleError = (response: ServerResponse, code: number, status: string, message: string) =>
     json(response, code, { error: { code, message, status } });
@@ -189,7 +182,7 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
       );
     }
     if (method === 'POST' && pathname === '/token') {
-      const form = new URLSearchParams(await readBody(request));
+      const form = await readForm(request);
       const problem =
         form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer'
           ? 'Invalid grant_type'
@@ -218,7 +211,7 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
       }
       response.writeHead(200, { 'content-type': stored.contentType });
       response.end(stored.bytes);
-      changes.emit('change');
+      waiter.changed();
       return;
     }
     const create = /^\/v1\/(spaces\/[^/]+)\/messages$/.exec(pathname);
@@ -226,7 +219,7 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
       const space = create[1]!;
       let body: { text?: string; thread?: { name?: string } };
       try {
-        body = JSON.parse(await readBody(request)) as typeof body;
+        body = await readJson<typeof body>(request);
       } catch {
         return googleError(response, 400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
       }
@@ -271,13 +264,10 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
     return googleError(response, 404, 'NOT_FOUND', `${method} ${pathname}`);
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: Error) =>
-      googleError(response, 500, 'INTERNAL', error.message),
-    );
+  const http = await listenHttpFake(handle, {
+    onError: (response, error) => googleError(response, 500, 'INTERNAL', error.message),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = http.url;
   return {
     url,
     apiBaseUrl: url,
@@ -318,22 +308,7 @@ export async function startFakeGoogleChat(): Promise<FakeGoogleChat> {
         googleKid,
       );
     },
-    waitFor: <T>(check: () => T | undefined | false) =>
-      new Promise<T>((resolve) => {
-        const test = () => {
-          const value = check();
-          if (value === undefined || value === false) return;
-          changes.off('change', later);
-          resolve(value);
-        };
-        const later = () => setImmediate(test);
-        changes.on('change', later);
-        test();
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    waitFor: (check) => waiter.waitFor(check),
+    close: http.close,
   };
 }
