@@ -10,9 +10,15 @@
 // It also signs webhook events as Talk does (X-Nextcloud-Talk-Signature over random + body,
 // X-Nextcloud-Talk-Random, X-Nextcloud-Talk-Backend) and posts them to the bot.
 import { createHmac, randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { changeWaiter } from '../change-waiter.js';
+import {
+  listenHttpFake,
+  postWebhook,
+  readJson,
+  sendJson,
+  type WebhookAnswer,
+} from '../http-fake.js';
 
 /** A message the bot posted. */
 export interface TalkSent {
@@ -41,7 +47,7 @@ export interface FakeNextcloudTalk {
     webhookUrl: string,
     event: unknown,
     options?: { badSignature?: boolean; backend?: string },
-  ): Promise<{ status: number; body: string }>;
+  ): Promise<WebhookAnswer>;
   waitFor<T>(check: () => T | undefined | false): Promise<T>;
   close(): Promise<void>;
 }
@@ -53,8 +59,7 @@ const sign = (secret: string, random: string, text: string) =>
 
 /** Start the fake on a free port. */
 export async function startFakeNextcloudTalk(): Promise<FakeNextcloudTalk> {
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
+  const waiter = changeWaiter();
   const secret = randomBytes(32).toString('hex');
   const apiUser = 'clawd-helper';
   const apiPassword = randomBytes(12).toString('base64url');
@@ -65,30 +70,25 @@ export async function startFakeNextcloudTalk(): Promise<FakeNextcloudTalk> {
   let url = '';
 
   const ocs = (response: ServerResponse, status: number, data: unknown, message = '') => {
-    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-    response.end(
-      JSON.stringify({
-        ocs: {
-          meta: { status: status < 300 ? 'ok' : 'failure', statuscode: status, message },
-          data,
-        },
-      }),
+    const meta = { status: status < 300 ? 'ok' : 'failure', statuscode: status, message };
+    sendJson(
+      response,
+      status,
+      { ocs: { meta, data } },
+      { 'content-type': 'application/json; charset=utf-8' },
     );
-    changes.emit('change');
-  };
-  const readBody = async (request: IncomingMessage) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    waiter.changed();
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const { pathname } = new URL(request.url ?? '/', 'http://x');
     const method = request.method ?? 'GET';
     if (method === 'GET' && pathname === '/status.php') {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ installed: true, maintenance: false, version: '31.0.0.18' }));
-      return;
+      return sendJson(response, 200, {
+        installed: true,
+        maintenance: false,
+        version: '31.0.0.18',
+      });
     }
     if (pathname.startsWith('/ocs/') && request.headers['ocs-apirequest'] !== 'true') {
       // Nextcloud's CSRF check for OCS requests without the header.
@@ -97,13 +97,8 @@ export async function startFakeNextcloudTalk(): Promise<FakeNextcloudTalk> {
     const botSend = /^\/ocs\/v2\.php\/apps\/spreed\/api\/v1\/bot\/([^/]+)\/message$/.exec(pathname);
     if (method === 'POST' && botSend) {
       const room = decodeURIComponent(botSend[1]!);
-      const raw = await readBody(request);
-      let body: { message?: unknown; replyTo?: unknown; referenceId?: unknown };
-      try {
-        body = JSON.parse(raw) as typeof body;
-      } catch {
-        body = {};
-      }
+      type Body = { message?: unknown; replyTo?: unknown; referenceId?: unknown };
+      const body = await readJson<Body>(request).catch((): Body => ({}));
       const message = typeof body.message === 'string' ? body.message : '';
       const random = String(request.headers['x-nextcloud-talk-bot-random'] ?? '');
       const signature = String(request.headers['x-nextcloud-talk-bot-signature'] ?? '');
@@ -142,11 +137,10 @@ export async function startFakeNextcloudTalk(): Promise<FakeNextcloudTalk> {
     return ocs(response, 404, [], `${method} ${pathname}`);
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: Error) => ocs(response, 500, [], error.message));
+  const http = await listenHttpFake(handle, {
+    onError: (response, error) => ocs(response, 500, [], error.message),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = http.url;
   return {
     url,
     secret,
@@ -156,38 +150,18 @@ export async function startFakeNextcloudTalk(): Promise<FakeNextcloudTalk> {
     sendAttempts,
     addRoom: (token, type, name) => void rooms.set(token, { type, name }),
     nextMessageId: () => ++messageIds,
-    async postEvent(webhookUrl, event, options = {}) {
+    postEvent(webhookUrl, event, options = {}) {
       const body = JSON.stringify(event);
       const random = randomBytes(32).toString('hex');
       const key = options.badSignature ? randomBytes(32).toString('hex') : secret;
-      const response = await fetch(webhookUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-nextcloud-talk-random': random,
-          'x-nextcloud-talk-signature': sign(key, random, body),
-          'x-nextcloud-talk-backend': options.backend ?? `${url}/`,
-        },
-        body,
+      return postWebhook(webhookUrl, body, {
+        'content-type': 'application/json',
+        'x-nextcloud-talk-random': random,
+        'x-nextcloud-talk-signature': sign(key, random, body),
+        'x-nextcloud-talk-backend': options.backend ?? `${url}/`,
       });
-      return { status: response.status, body: await response.text() };
     },
-    waitFor: <T>(check: () => T | undefined | false) =>
-      new Promise<T>((resolve) => {
-        const test = () => {
-          const value = check();
-          if (value === undefined || value === false) return;
-          changes.off('change', later);
-          resolve(value);
-        };
-        const later = () => setImmediate(test);
-        changes.on('change', later);
-        test();
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    waitFor: (check) => waiter.waitFor(check),
+    close: http.close,
   };
 }

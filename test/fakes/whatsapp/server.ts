@@ -10,9 +10,9 @@
 // which also needs the bearer token. Errors are `{ error: { message, type, code,
 // error_data: { messaging_product, details }, fbtrace_id } }`.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { changeWaiter } from '../change-waiter.js';
+import { listenHttpFake, readBody, readJson, sendJson } from '../http-fake.js';
 
 /** A message the bot sent. */
 export interface WhatsAppSent {
@@ -71,8 +71,7 @@ export async function startFakeWhatsApp(
   const accessToken = options.accessToken ?? `EAAG${randomBytes(24).toString('hex')}`;
   const phoneNumberId = options.phoneNumberId ?? '106540352242922';
   const apiVersion = options.apiVersion ?? 'v23.0';
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
+  const waiter = changeWaiter();
   const sent: WhatsAppSent[] = [];
   const calls: WhatsAppCall[] = [];
   const uploads = new Map<string, WhatsAppMedia>();
@@ -81,24 +80,18 @@ export async function startFakeWhatsApp(
   let sendFailure: { status: number; code: number; message: string } | undefined;
   let url = '';
 
-  const readBody = async (request: IncomingMessage) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  };
-
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const { pathname, searchParams } = new URL(request.url ?? '/', 'http://x');
     const method = request.method ?? 'GET';
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       calls.push({ method, path: pathname, status, at: Date.now() });
-      const isBuffer = Buffer.isBuffer(body);
-      response.writeHead(status, {
-        'content-type': isBuffer ? 'application/octet-stream' : 'application/json',
-        ...headers,
-      });
-      response.end(isBuffer ? body : JSON.stringify(body));
-      changes.emit('change');
+      if (Buffer.isBuffer(body)) {
+        response.writeHead(status, { 'content-type': 'application/octet-stream', ...headers });
+        response.end(body);
+      } else {
+        sendJson(response, status, body, headers);
+      }
+      waiter.changed();
     };
     const graphError = (status: number, code: number, message: string, details?: string) =>
       answer(status, {
@@ -173,7 +166,7 @@ export async function startFakeWhatsApp(
     if (method === 'POST' && parts[1] === 'messages' && parts.length === 2) {
       let body: Record<string, unknown>;
       try {
-        body = JSON.parse((await readBody(request)).toString('utf8')) as Record<string, unknown>;
+        body = await readJson<Record<string, unknown>>(request);
       } catch {
         return graphError(400, 100, 'Invalid parameter', 'body is not JSON');
       }
@@ -231,14 +224,11 @@ export async function startFakeWhatsApp(
     return graphError(400, 100, 'Unsupported request', `${method} ${pathname}`);
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: Error) => {
-      response.writeHead(500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { message: error.message, code: 1 } }));
-    });
+  const http = await listenHttpFake(handle, {
+    onError: (response, error) =>
+      sendJson(response, 500, { error: { message: error.message, code: 1 } }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = http.url;
   return {
     url,
     accessToken,
@@ -254,22 +244,7 @@ export async function startFakeWhatsApp(
       return id;
     },
     failNextSend: (status, code, message) => (sendFailure = { status, code, message }),
-    waitFor: <T>(check: () => T | undefined | false) =>
-      new Promise<T>((resolve) => {
-        const test = () => {
-          const value = check();
-          if (value === undefined || value === false) return;
-          changes.off('change', later);
-          resolve(value);
-        };
-        const later = () => setImmediate(test);
-        changes.on('change', later);
-        test();
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    waitFor: (check) => waiter.waitFor(check),
+    close: http.close,
   };
 }

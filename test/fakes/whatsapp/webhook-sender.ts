@@ -2,6 +2,7 @@
 // object with one `messages` change, signed with `X-Hub-Signature-256: sha256=<hex HMAC-SHA256
 // of the raw body under the app secret>`; and the GET subscription check.
 import { createHmac, randomBytes } from 'node:crypto';
+import { postWebhook } from '../http-fake.js';
 
 /** One inbound message object (`value.messages[]`). */
 export type WhatsAppInboundMessage = {
@@ -68,13 +69,11 @@ export async function postNotification(
 ): Promise<number> {
   const signature =
     options.signature ?? `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-    body,
+  const answer = await postWebhook(url, body, {
+    'content-type': 'application/json',
+    'x-hub-signature-256': signature,
   });
-  await response.arrayBuffer();
-  return response.status;
+  return answer.status;
 }
 
 /** The GET subscription check; status and body text. */

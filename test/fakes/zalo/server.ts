@@ -9,9 +9,15 @@
 //    `{ chat_id, photo (URL), caption? }`; sendChatAction `{ chat_id, action }`.
 // It also posts updates to a bot's webhook as Zalo does (X-Bot-Api-Secret-Token header).
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { changeWaiter } from '../change-waiter.js';
+import {
+  listenHttpFake,
+  postWebhook,
+  readJson,
+  sendJson,
+  type WebhookAnswer,
+} from '../http-fake.js';
 
 /** A message a bot sent. */
 export interface ZaloSent {
@@ -41,11 +47,7 @@ export interface FakeZalo {
   /** Queue an update for a bot's next getUpdates. */
   queueUpdate(token: string, update: unknown): void;
   /** POST an update to a webhook as Zalo does, with this secret (or none). */
-  postWebhook(
-    url: string,
-    update: unknown,
-    secret: string | undefined,
-  ): Promise<{ status: number; body: string }>;
+  postWebhook(url: string, update: unknown, secret: string | undefined): Promise<WebhookAnswer>;
   waitFor<T>(check: () => T | undefined | false): Promise<T>;
   close(): Promise<void>;
 }
@@ -71,8 +73,7 @@ export function textUpdate(
 
 /** Start the fake on a free port. */
 export async function startFakeZalo(): Promise<FakeZalo> {
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
+  const waiter = changeWaiter();
   const bots = new Map<string, ZaloBot>();
   const queues = new Map<string, unknown[]>();
   const webhooks = new Map<string, { url: string; secret_token: string }>();
@@ -81,20 +82,13 @@ export async function startFakeZalo(): Promise<FakeZalo> {
   const waiting = new Set<() => void>();
 
   const reply = (response: ServerResponse, status: number, body: unknown) => {
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(body));
-    changes.emit('change');
+    sendJson(response, status, body);
+    waiter.changed();
   };
   const ok = (response: ServerResponse, result: unknown) =>
     reply(response, 200, { ok: true, result });
   const fail = (response: ServerResponse, code: number, description: string) =>
     reply(response, code === 408 ? 200 : code, { ok: false, error_code: code, description });
-  const readBody = async (request: IncomingMessage) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-  };
   const send = (
     response: ServerResponse,
     token: string,
@@ -118,7 +112,7 @@ export async function startFakeZalo(): Promise<FakeZalo> {
     if (!bot) return fail(response, 401, 'Unauthorized');
     let body: Record<string, unknown>;
     try {
-      body = await readBody(request);
+      body = await readJson<Record<string, unknown>>(request, { empty: {} });
     } catch {
       return fail(response, 400, 'Bad Request: invalid JSON');
     }
@@ -133,7 +127,7 @@ export async function startFakeZalo(): Promise<FakeZalo> {
         });
       case 'getUpdates': {
         polls.set(token, (polls.get(token) ?? 0) + 1);
-        changes.emit('change');
+        waiter.changed();
         const seconds = Math.min(Number(body.timeout ?? 30) || 30, 60);
         const queue = queues.get(token) ?? [];
         if (queue.length === 0) {
@@ -196,13 +190,11 @@ export async function startFakeZalo(): Promise<FakeZalo> {
     }
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: Error) => fail(response, 500, error.message));
+  const http = await listenHttpFake(handle, {
+    onError: (response, error) => fail(response, 500, error.message),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url,
+    url: http.url,
     sent,
     webhooks,
     polls,
@@ -218,34 +210,15 @@ export async function startFakeZalo(): Promise<FakeZalo> {
       queues.set(token, queue);
       for (const wake of [...waiting]) wake();
     },
-    async postWebhook(target, update, secret) {
-      const response = await fetch(target, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(secret !== undefined ? { 'x-bot-api-secret-token': secret } : {}),
-        },
-        body: JSON.stringify(update),
-      });
-      return { status: response.status, body: await response.text() };
+    postWebhook: (target, update, secret) =>
+      postWebhook(target, JSON.stringify(update), {
+        'content-type': 'application/json',
+        ...(secret !== undefined ? { 'x-bot-api-secret-token': secret } : {}),
+      }),
+    waitFor: (check) => waiter.waitFor(check),
+    close: () => {
+      for (const wake of [...waiting]) wake();
+      return http.close();
     },
-    waitFor: <T>(check: () => T | undefined | false) =>
-      new Promise<T>((resolve) => {
-        const test = () => {
-          const value = check();
-          if (value === undefined || value === false) return;
-          changes.off('change', later);
-          resolve(value);
-        };
-        const later = () => setImmediate(test);
-        changes.on('change', later);
-        test();
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const wake of [...waiting]) wake();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
