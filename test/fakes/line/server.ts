@@ -6,9 +6,9 @@
 // GET /v2/bot/message/{messageId}/content (the data host, served here too) and
 // POST /v2/bot/chat/loading/start. Error bodies are `{ message, details? }`.
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { changeWaiter } from '../change-waiter.js';
+import { listenHttpFake, readJson, sendJson } from '../http-fake.js';
 
 /** A message the bot sent, with how it went out. */
 export interface LineSent {
@@ -55,8 +55,7 @@ export async function startFakeLine(
   options: { channelAccessToken?: string } = {},
 ): Promise<FakeLine> {
   const channelAccessToken = options.channelAccessToken ?? `line-token-${randomUUID()}`;
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
+  const waiter = changeWaiter();
   const sent: LineSent[] = [];
   const calls: LineCall[] = [];
   const replyTokens = new Map<string, 'fresh' | 'used' | 'expired'>();
@@ -64,16 +63,8 @@ export async function startFakeLine(
   const contents = new Map<string, { bytes: Buffer; contentType: string }>();
   let pushFailure: number | undefined;
 
-  const json = (response: ServerResponse, status: number, body: unknown, headers = {}) => {
-    response.writeHead(status, { 'content-type': 'application/json', ...headers });
-    response.end(JSON.stringify(body));
-  };
-  const readBody = async (request: IncomingMessage) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-  };
+  const readBody = (request: IncomingMessage) =>
+    readJson<Record<string, unknown>>(request, { empty: {} });
   const invalidMessages = (messages: unknown): string | undefined => {
     if (!Array.isArray(messages) || messages.length === 0) return 'messages must not be empty';
     if (messages.length > 5) return 'Size must be between 1 and 5';
@@ -94,8 +85,8 @@ export async function startFakeLine(
     const retryKey = request.headers['x-line-retry-key'] as string | undefined;
     const answer = (status: number, body: unknown, headers = {}) => {
       calls.push({ method, path, status, ...(retryKey ? { retryKey } : {}), at: Date.now() });
-      json(response, status, body, headers);
-      changes.emit('change');
+      sendJson(response, status, body, headers);
+      waiter.changed();
     };
     if (request.headers.authorization !== `Bearer ${channelAccessToken}`) {
       return answer(401, {
@@ -185,15 +176,11 @@ export async function startFakeLine(
     return answer(404, { message: 'Not found' });
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: Error) =>
-      json(response, 500, { message: error.message }),
-    );
+  const http = await listenHttpFake(handle, {
+    onError: (response, error) => sendJson(response, 500, { message: error.message }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: http.url,
     channelAccessToken,
     sent,
     calls,
@@ -204,18 +191,7 @@ export async function startFakeLine(
     },
     setContent: (messageId, bytes, contentType) => contents.set(messageId, { bytes, contentType }),
     acceptNextPushThenFail: (status) => (pushFailure = status),
-    waitFor: <T>(check: () => T | undefined | false) =>
-      new Promise<T>((resolve) => {
-        const test = () => {
-          const value = check();
-          if (value === undefined || value === false) return;
-          changes.off('change', later);
-          resolve(value);
-        };
-        const later = () => setImmediate(test);
-        changes.on('change', later);
-        test();
-      }),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    waitFor: (check) => waiter.waitFor(check),
+    close: http.close,
   };
 }

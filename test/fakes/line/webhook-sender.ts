@@ -2,6 +2,7 @@
 // signed with the channel secret in `X-Line-Signature` (base64 of HMAC-SHA256 of the raw
 // body), message events with webhookEventId, deliveryContext, replyToken and quoteToken.
 import { createHmac, randomUUID } from 'node:crypto';
+import { postWebhook } from '../http-fake.js';
 
 /** The signature LINE puts in X-Line-Signature. */
 export function lineSignature(body: string, channelSecret: string): string {
@@ -52,14 +53,9 @@ export async function sendWebhook(
   options: { signature?: string } = {},
 ): Promise<number> {
   const body = JSON.stringify({ destination: 'U0000000000000000000000000000bot', events });
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-line-signature': options.signature ?? lineSignature(body, channelSecret),
-    },
-    body,
+  const answer = await postWebhook(url, body, {
+    'content-type': 'application/json',
+    'x-line-signature': options.signature ?? lineSignature(body, channelSecret),
   });
-  await response.arrayBuffer();
-  return response.status;
+  return answer.status;
 }

@@ -6,10 +6,10 @@
 // answered { status: "OK", seq_reply }, then the `hello` event, then `posted` events
 // (the post as a JSON string, channel_type, sender_name, mentions) with a per-connection seq.
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { changeWaiter } from '../change-waiter.js';
+import { listenHttpFake, readBody, readJson, sendJson } from '../http-fake.js';
 
 /** A user of the fake server. */
 export interface MmUser {
@@ -81,8 +81,7 @@ export interface FakeMattermost {
 
 /** Start the fake on a free port. */
 export async function startFakeMattermost(): Promise<FakeMattermost> {
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
+  const waiter = changeWaiter();
   const users = new Map<string, MmUser>();
   const channels = new Map<string, MmChannel>();
   const posts: MmPost[] = [];
@@ -108,9 +107,8 @@ export async function startFakeMattermost(): Promise<FakeMattermost> {
 
   const json = (response: ServerResponse, status: number, body: unknown) => {
     // Client4 parses a body only when the content type is exactly application/json.
-    response.writeHead(status, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify(body));
-    changes.emit('change');
+    sendJson(response, status, body);
+    waiter.changed();
   };
   const error = (response: ServerResponse, status: number, id: string, message: string) =>
     json(response, status, {
@@ -183,14 +181,8 @@ export async function startFakeMattermost(): Promise<FakeMattermost> {
     posts.push(post);
     if (post.pending_post_id) byPending.set(post.pending_post_id, post);
     broadcastPosted(post, user);
-    changes.emit('change');
+    waiter.changed();
     return post;
-  };
-
-  const readBody = async (request: IncomingMessage) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -208,9 +200,7 @@ export async function startFakeMattermost(): Promise<FakeMattermost> {
       return json(response, 200, { id: user.id, username: user.username, is_bot: user === bot });
     }
     if (method === 'POST' && path === '/api/v4/posts') {
-      const body = JSON.parse((await readBody(request)).toString('utf8')) as Parameters<
-        typeof createPost
-      >[1];
+      const body = await readJson<Parameters<typeof createPost>[1]>(request);
       if (!channels.has(body.channel_id)) {
         return error(
           response,
@@ -267,12 +257,10 @@ export async function startFakeMattermost(): Promise<FakeMattermost> {
     return error(response, 404, 'api.context.404.app_error', 'Sorry, we could not find the page.');
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((failure: Error) =>
-      error(response, 500, 'internal', failure.message),
-    );
+  const http = await listenHttpFake(handle, {
+    onError: (response, failure) => error(response, 500, 'internal', failure.message),
   });
-  const wss = new WebSocketServer({ server, path: '/api/v4/websocket' });
+  const wss = new WebSocketServer({ server: http.server, path: '/api/v4/websocket' });
   wss.on('connection', (socket) => {
     const state: { userId?: string; seq: number } = { seq: 0 };
     sockets.set(socket, state);
@@ -309,24 +297,22 @@ export async function startFakeMattermost(): Promise<FakeMattermost> {
             seq: 0,
           }),
         );
-        changes.emit('change');
+        waiter.changed();
         return;
       }
       if (!state.userId) return;
       actions.push({ userId: state.userId, action: message.action, data: message.data });
       socket.send(JSON.stringify({ status: 'OK', seq_reply: message.seq }));
-      changes.emit('change');
+      waiter.changed();
     });
     socket.on('close', () => {
       sockets.delete(socket);
-      changes.emit('change');
+      waiter.changed();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: http.url,
     bot,
     posts,
     files,
@@ -356,22 +342,11 @@ export async function startFakeMattermost(): Promise<FakeMattermost> {
       for (const socket of sockets.keys()) socket.terminate();
     },
     connections: () => [...sockets.values()].filter((state) => state.userId).length,
-    waitFor: <T>(check: () => T | undefined | false) =>
-      new Promise<T>((resolve) => {
-        const test = () => {
-          const value = check();
-          if (value === undefined || value === false) return;
-          changes.off('change', later);
-          resolve(value);
-        };
-        const later = () => setImmediate(test);
-        changes.on('change', later);
-        test();
-      }),
+    waitFor: (check) => waiter.waitFor(check),
     close: async () => {
       for (const socket of sockets.keys()) socket.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
     },
   };
 }

@@ -11,13 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { changeWaiter } from '../change-waiter.js';
-import {
-  listenHttpFake,
-  postWebhook,
-  readJson,
-  sendJson,
-  type WebhookAnswer,
-} from '../http-fake.js';
+import { listenHttpFake, postWebhook, readJson, sendJson } from '../http-fake.js';
+import type { WebhookAnswer } from '../http-fake.js';
 
 /** A message a bot sent. */
 export interface ZaloSent {
