@@ -11,9 +11,9 @@
 //    base64(HMAC-SHA1(AuthToken, url + every POST parameter name and value, sorted by name)).
 //  - <Play> URLs of the TwiML in force are fetched (GET), as Twilio fetches media to play.
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listenHttpFake, postWebhook, readForm, sendJson } from '../http-fake.js';
 
 /** One <Play> fetch: what the plugin served. */
 export interface FakePlayed {
@@ -68,15 +68,6 @@ function twilioSignature(token: string, url: string, params: Record<string, stri
   return createHmac('sha1', token).update(Buffer.from(data, 'utf8')).digest('base64');
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 function attribute(tag: string, name: string): string | undefined {
   const match = new RegExp(`\\b${name}="([^"]*)"`).exec(tag);
   return match?.[1]?.replace(/&amp;/g, '&');
@@ -109,12 +100,8 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   const duration = (call: FakeCall) =>
     call.answeredAt ? Math.max(1, Math.round((Date.now() - call.answeredAt) / 1000)) : 0;
 
-  const send = (response: ServerResponse, status: number, body: unknown) => {
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(body));
-  };
   const fail = (response: ServerResponse, status: number, code: number, message: string) =>
-    send(response, status, {
+    sendJson(response, status, {
       code,
       message,
       more_info: `https://www.twilio.com/docs/errors/${code}`,
@@ -122,16 +109,11 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     });
 
   /** POST a signed webhook; answers the plugin's status and body. */
-  async function webhook(url: string, params: Record<string, string>) {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': twilioSignature(authToken, url, params),
-      },
-      body: new URLSearchParams(params).toString(),
+  function webhook(url: string, params: Record<string, string>) {
+    return postWebhook(url, new URLSearchParams(params).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilioSignature(authToken, url, params),
     });
-    return { status: response.status, body: await response.text() };
   }
 
   const track = <T>(work: Promise<T>) => {
@@ -202,67 +184,66 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     if (first !== undefined) await execute(call, first);
   }
 
-  const server = createServer((request, response) => {
-    void (async () => {
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      const auth = request.headers.authorization ?? '';
-      const [user, password] = Buffer.from(auth.replace(/^Basic /, ''), 'base64')
-        .toString('utf8')
-        .split(':');
-      if (user !== accountSid || password !== authToken)
-        return fail(response, 401, 20003, 'Authenticate');
-      const path = url.pathname;
-      if (!path.startsWith(`${API}${accountSid}/Calls`))
-        return fail(response, 404, 20404, 'The requested resource was not found');
-      const form = new URLSearchParams(request.method === 'POST' ? await readBody(request) : '');
-      const single = /\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(path)?.[1];
-      if (path.endsWith('/Calls.json') && request.method === 'POST') {
-        const to = form.get('To');
-        const from = form.get('From');
-        const twiml = form.get('Twiml');
-        if (!to || !from) return fail(response, 400, 21201, 'No called number is specified');
-        if (!twiml && !form.get('Url'))
-          return fail(response, 400, 21205, 'Url parameter is required');
-        const call: FakeCall = {
-          sid: `CA${randomBytes(16).toString('hex')}`,
-          to,
-          from,
-          status: 'queued',
-          ...(form.get('StatusCallback') ? { statusCallback: form.get('StatusCallback')! } : {}),
-          statusEvents: form.getAll('StatusCallbackEvent'),
-          twiml: twiml ? [twiml] : [],
-          played: [],
-          callbacks: [],
-          startedAt: Date.now(),
-        };
-        calls.push(call);
-        send(response, 201, resource(call));
-        void track(progress(call));
-        return;
-      }
-      const call = calls.find((each) => each.sid === single);
-      if (!call) return fail(response, 404, 20404, 'The requested resource was not found');
-      if (request.method === 'GET') return send(response, 200, resource(call));
-      const status = form.get('Status');
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const auth = request.headers.authorization ?? '';
+    const [user, password] = Buffer.from(auth.replace(/^Basic /, ''), 'base64')
+      .toString('utf8')
+      .split(':');
+    if (user !== accountSid || password !== authToken)
+      return fail(response, 401, 20003, 'Authenticate');
+    const path = url.pathname;
+    if (!path.startsWith(`${API}${accountSid}/Calls`))
+      return fail(response, 404, 20404, 'The requested resource was not found');
+    const form = request.method === 'POST' ? await readForm(request) : new URLSearchParams();
+    const single = /\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(path)?.[1];
+    if (path.endsWith('/Calls.json') && request.method === 'POST') {
+      const to = form.get('To');
+      const from = form.get('From');
       const twiml = form.get('Twiml');
-      const over = ['completed', 'canceled', 'busy', 'failed', 'no-answer'].includes(call.status);
-      if (over) return fail(response, 400, 21220, 'Call is not in-progress. Cannot redirect.');
-      if (status === 'completed' || status === 'canceled') {
-        await finish(call, status);
-        return send(response, 200, resource(call));
-      }
-      if (twiml) {
-        send(response, 200, resource(call));
-        void track(execute(call, twiml));
-        return;
-      }
-      return fail(response, 400, 21218, 'Invalid call state');
-    })().catch((error: Error) => {
+      if (!to || !from) return fail(response, 400, 21201, 'No called number is specified');
+      if (!twiml && !form.get('Url'))
+        return fail(response, 400, 21205, 'Url parameter is required');
+      const call: FakeCall = {
+        sid: `CA${randomBytes(16).toString('hex')}`,
+        to,
+        from,
+        status: 'queued',
+        ...(form.get('StatusCallback') ? { statusCallback: form.get('StatusCallback')! } : {}),
+        statusEvents: form.getAll('StatusCallbackEvent'),
+        twiml: twiml ? [twiml] : [],
+        played: [],
+        callbacks: [],
+        startedAt: Date.now(),
+      };
+      calls.push(call);
+      sendJson(response, 201, resource(call));
+      void track(progress(call));
+      return;
+    }
+    const call = calls.find((each) => each.sid === single);
+    if (!call) return fail(response, 404, 20404, 'The requested resource was not found');
+    if (request.method === 'GET') return sendJson(response, 200, resource(call));
+    const status = form.get('Status');
+    const twiml = form.get('Twiml');
+    const over = ['completed', 'canceled', 'busy', 'failed', 'no-answer'].includes(call.status);
+    if (over) return fail(response, 400, 21220, 'Call is not in-progress. Cannot redirect.');
+    if (status === 'completed' || status === 'canceled') {
+      await finish(call, status);
+      return sendJson(response, 200, resource(call));
+    }
+    if (twiml) {
+      sendJson(response, 200, resource(call));
+      void track(execute(call, twiml));
+      return;
+    }
+    return fail(response, 400, 21218, 'Invalid call state');
+  };
+  const http = await listenHttpFake(handle, {
+    onError: (response, error) => {
       if (!response.headersSent) fail(response, 500, 20500, error.message);
-    });
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   const find = (sid: string) => {
     const call = calls.find((each) => each.sid === sid);
@@ -271,7 +252,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   };
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: http.url,
     accountSid,
     authToken,
     calls,
@@ -302,7 +283,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     },
     async close() {
       await Promise.allSettled([...pending]);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
     },
   };
 }
