@@ -8,9 +8,9 @@
  *    which streams the answer back through this server.
  * Ollama treats a model name without a tag as `<name>:latest`, and so does this fake.
  */
-import { createServer, request as httpRequest } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenHttpFake, readBody, sendJson as sendAnyJson } from '../http-fake.js';
 import type { FakeLlmServer } from '../llm-server.js';
 
 /** An installed model, as /api/tags lists it. */
@@ -31,19 +31,9 @@ export interface FakeOllama {
 
 const withTag = (name: string) => (name.includes(':') ? name : `${name}:latest`);
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(body));
-}
+// Ollama names the charset in its JSON answers.
+const sendJson = (response: ServerResponse, status: number, body: unknown) =>
+  sendAnyJson(response, status, body, { 'content-type': 'application/json; charset=utf-8' });
 
 /** Start a fake Ollama with `models` installed, answering chats through `llm`. */
 export async function startFakeOllama(options: {
@@ -116,17 +106,6 @@ export async function startFakeOllama(options: {
     forwarded.end(body);
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => response.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const http = await listenHttpFake(handle, { onError: (response) => response.destroy() });
+  return { url: http.url, requests, close: http.close };
 }
