@@ -8,9 +8,9 @@
  * post to a registered webhook.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { freePort } from '../../../core/net.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { changeWaiter } from '../change-waiter.js';
+import { listenHttpFake, readBody, readJson, sendJson } from '../http-fake.js';
 
 /** One message the bot sent (text or attachment). */
 export interface BbSent {
@@ -55,22 +55,13 @@ export async function startFakeBlueBubbles(): Promise<FakeBlueBubbles> {
   const state = { unauthorized: 0 };
 
   const reply = (response: ServerResponse, status: number, message: string, data?: unknown) => {
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(
-      JSON.stringify({
-        status,
-        message,
-        ...(data !== undefined ? { data } : {}),
-        ...(status >= 400 ? { error: { type: 'Error', message } } : {}),
-      }),
-    );
+    sendJson(response, status, {
+      status,
+      message,
+      ...(data !== undefined ? { data } : {}),
+      ...(status >= 400 ? { error: { type: 'Error', message } } : {}),
+    });
     waiter.changed();
-  };
-
-  const bodyOf = async (request: IncomingMessage) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -92,7 +83,7 @@ export async function startFakeBlueBubbles(): Promise<FakeBlueBubbles> {
       });
     }
     if (request.method === 'POST' && path === '/api/v1/message/text') {
-      const body = JSON.parse((await bodyOf(request)).toString('utf8')) as Record<string, string>;
+      const body = await readJson<Record<string, string>>(request);
       if (!body.chatGuid || !body.tempGuid || typeof body.message !== 'string') {
         return reply(response, 400, 'chatGuid, tempGuid and message are required');
       }
@@ -112,7 +103,7 @@ export async function startFakeBlueBubbles(): Promise<FakeBlueBubbles> {
       const form = await new Request('http://x', {
         method: 'POST',
         headers: { 'content-type': request.headers['content-type'] ?? '' },
-        body: await bodyOf(request),
+        body: await readBody(request),
       }).formData();
       const file = form.get('attachment');
       const chatGuid = form.get('chatGuid');
@@ -137,7 +128,7 @@ export async function startFakeBlueBubbles(): Promise<FakeBlueBubbles> {
       return reply(response, 200, 'Attachment sent!', { guid });
     }
     if (request.method === 'POST' && path === '/api/v1/message/react') {
-      const body = JSON.parse((await bodyOf(request)).toString('utf8')) as Record<string, string>;
+      const body = await readJson<Record<string, string>>(request);
       reactions.push({
         chatGuid: body.chatGuid!,
         selectedMessageGuid: body.selectedMessageGuid!,
@@ -156,12 +147,10 @@ export async function startFakeBlueBubbles(): Promise<FakeBlueBubbles> {
     return reply(response, 404, 'Not found');
   };
 
-  const server = createServer((request, response) => void handle(request, response));
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const http = await listenHttpFake(handle);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: http.url,
     password,
     sent,
     reactions,
@@ -194,9 +183,6 @@ export async function startFakeBlueBubbles(): Promise<FakeBlueBubbles> {
       return { guid, mimeType, transferName, totalBytes: bytes.length, uti: 'public.jpeg' };
     },
     waitFor: (check) => waiter.waitFor(check),
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: http.close,
   };
 }

@@ -6,9 +6,9 @@
  * `GET /api/v1/check`. The test plays the other Signal users.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { freePort } from '../../../core/net.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { changeWaiter } from '../change-waiter.js';
+import { listenHttpFake, readJson, sendJson } from '../http-fake.js';
 
 /** A Signal user the test writes as. */
 export interface SignalUser {
@@ -132,13 +132,11 @@ export async function startFakeSignal(options: { port?: number } = {}): Promise<
   };
 
   const handleRpc = async (request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+    const body = await readJson<{
       id?: unknown;
       method: string;
       params?: Record<string, unknown>;
-    };
+    }>(request);
     const params = body.params ?? {};
     rpcCalls.push({ method: body.method, params });
     let answer: Record<string, unknown>;
@@ -148,8 +146,7 @@ export async function startFakeSignal(options: { port?: number } = {}): Promise<
       const { code, message } = error as Error & { code: number };
       answer = { jsonrpc: '2.0', id: body.id, error: { code, message, data: null } };
     }
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(answer));
+    sendJson(response, 200, answer);
     waiter.changed();
   };
 
@@ -177,10 +174,10 @@ export async function startFakeSignal(options: { port?: number } = {}): Promise<
     waiter.changed();
   };
 
-  const server = createServer((request, response) => {
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     if (request.method === 'POST' && path === '/api/v1/rpc') {
-      void handleRpc(request, response);
+      await handleRpc(request, response);
     } else if (request.method === 'GET' && path === '/api/v1/events') {
       handleEvents(request, response);
     } else if (request.method === 'GET' && path === '/api/v1/check') {
@@ -188,13 +185,12 @@ export async function startFakeSignal(options: { port?: number } = {}): Promise<
     } else {
       response.writeHead(404).end();
     }
-  });
-  const port = options.port ?? (await freePort());
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  };
+  const http = await listenHttpFake(handle, options);
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: http.url,
+    port: http.port,
     account,
     sent,
     typing,
@@ -243,7 +239,7 @@ export async function startFakeSignal(options: { port?: number } = {}): Promise<
     waitFor: (check) => waiter.waitFor(check),
     async close() {
       for (const client of clients) client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
     },
   };
 }
