@@ -8,6 +8,11 @@ import { EventEmitter } from 'node:events';
 export interface ChangeWaiter {
   changed(): void;
   waitFor<T>(check: () => T | undefined | false): Promise<T>;
+  /**
+   * Run `listener` synchronously on every change (a fake's own long poll); returns the
+   * unsubscribe. `waitFor` checks a tick later instead, once the request is booked.
+   */
+  subscribe(listener: () => void): () => void;
 }
 
 /** A new waiter. */
@@ -16,6 +21,10 @@ export function changeWaiter(): ChangeWaiter {
   changes.setMaxListeners(0);
   return {
     changed: () => changes.emit('change'),
+    subscribe: (listener) => {
+      changes.on('change', listener);
+      return () => changes.off('change', listener);
+    },
     waitFor: <T>(check: () => T | undefined | false) =>
       new Promise<T>((resolve) => {
         const test = () => {

@@ -12,8 +12,11 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Answers one request; a rejection goes to `onError`. */
-export type HttpFakeHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+/** Answers one request (what it resolves to is ignored); a rejection goes to `onError`. */
+export type HttpFakeHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+) => Promise<unknown>;
 
 /** How to start a fake's HTTP server. */
 export interface HttpFakeOptions {

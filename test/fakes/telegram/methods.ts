@@ -1,6 +1,6 @@
 // The Bot API methods the fake implements, with the parameters and errors
 // https://core.telegram.org/bots/api documents for them.
-import type { EventEmitter } from 'node:events';
+import type { ChangeWaiter } from '../change-waiter.js';
 import { messageActionMethod } from './action-methods.js';
 import { parseTelegramHtml } from './html-entities.js';
 import { jsonParam, type RequestParams } from './request-params.js';
@@ -35,7 +35,7 @@ export class BotApiMethods {
 
   constructor(
     private readonly state: TelegramState,
-    private readonly changes: EventEmitter,
+    private readonly changes: ChangeWaiter,
   ) {}
 
   async call(method: string, context: MethodContext): Promise<unknown> {
@@ -111,9 +111,9 @@ export class BotApiMethods {
         if (done) return;
         done = true;
         clearTimeout(timer);
-        this.changes.off('change', onChange);
+        unsubscribe();
         if (this.activePoll === supersede) this.activePoll = undefined;
-        this.changes.emit('change');
+        this.changes.changed();
         if (error) reject(error);
         else resolve(ready());
       };
@@ -123,8 +123,8 @@ export class BotApiMethods {
       const supersede = (error: TgApiError) => finish(error);
       const timer = setTimeout(() => finish(), timeoutMs);
       this.activePoll = supersede;
-      this.changes.on('change', onChange);
-      this.changes.emit('change');
+      const unsubscribe = this.changes.subscribe(onChange);
+      this.changes.changed();
       void context.closed.then(() => finish());
     });
   }

@@ -3,10 +3,10 @@
 // `{ok, result}` / `{ok:false, error_code, description, parameters}` envelope, getUpdates
 // offsets and long polling, webhooks with the secret-token header — records what the bot
 // sent, and lets a test play users and inject failures.
-import { EventEmitter } from 'node:events';
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { changeWaiter } from '../change-waiter.js';
+import { listenHttpFake, readBody, sendJson } from '../http-fake.js';
 import { BotApiMethods, type MethodContext } from './methods.js';
 import { readParams } from './request-params.js';
 import { TelegramState, type SentRecord, type UserMessageInput } from './state.js';
@@ -68,8 +68,7 @@ export interface FakeTelegram {
 /** Start a fake Bot API server on a free 127.0.0.1 port. */
 export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
   const token = options.token ?? '123456:TEST-token';
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
+  const waiter = changeWaiter();
   const state = new TelegramState(
     {
       id: options.botId ?? (Number(token.split(':')[0]) || 123456),
@@ -77,17 +76,15 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       first_name: 'Clawd',
       username: options.botUsername ?? 'clawd_test_bot',
     },
-    () => changes.emit('change'),
+    () => waiter.changed(),
   );
   const failures: { method: string; failure: InjectedFailure }[] = [];
   const calls: FakeTelegram['calls'] = [];
   const sockets = new Set<Socket>();
-  const methods = new BotApiMethods(state, changes);
+  const methods = new BotApiMethods(state, waiter);
 
   const send = (response: ServerResponse, status: number, body: TgResponse) => {
-    if (response.destroyed) return;
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(body));
+    if (!response.destroyed) sendJson(response, status, body);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -106,7 +103,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const method = call[2]!.toLowerCase();
     const record = (status: number) => {
       calls.push({ method: call[2]!, status, at: Date.now() });
-      changes.emit('change');
+      waiter.changed();
     };
     if (call[1] !== token) {
       record(401);
@@ -142,17 +139,15 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     }
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      send(response, 500, { ok: false, error_code: 500, description: String(error) });
-    });
+  const http = await listenHttpFake(handle, {
+    onError: (response, error) =>
+      send(response, 500, { ok: false, error_code: 500, description: String(error) }),
   });
-  server.on('connection', (socket) => {
+  http.server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const apiRoot = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const apiRoot = http.url;
   const webhook = state.startWebhookDelivery(options.webhookRetryMs ?? 100);
 
   return {
@@ -169,20 +164,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
     polling: () => methods.polling,
     unconfirmed: () => state.pending(),
-    waitFor: <T>(check: () => T | undefined | false) =>
-      new Promise<T>((resolve) => {
-        const test = () => {
-          const value = check();
-          if (value === undefined || value === false) return;
-          changes.off('change', later);
-          resolve(value);
-        };
-        // Checked once the request that changed things has finished its bookkeeping
-        // (its call log entry is written after the method ran).
-        const later = () => setImmediate(test);
-        changes.on('change', later);
-        test();
-      }),
+    // change-waiter checks a tick after each change: by then the request that changed
+    // things has finished its bookkeeping (its call log entry is written after the method ran).
+    waitFor: (check) => waiter.waitFor(check),
     dropConnections: () => {
       for (const socket of sockets) socket.destroy();
     },
@@ -190,7 +174,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       webhook.stop();
       state.close();
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
     },
   };
 }
@@ -213,10 +197,4 @@ function failureError(failure: Exclude<InjectedFailure, { kind: 'drop' }>): TgAp
     case 'bad-request':
       return new TgApiError(400, `Bad Request: ${failure.description}`);
   }
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
