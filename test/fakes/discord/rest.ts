@@ -2,6 +2,7 @@
 // log in and send, Discord's error bodies, rate-limit headers, and injected failures.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIAttachment, APIMessage } from 'discord.js';
+import { readBody, sendJson } from '../http-fake.js';
 import { actionRoute } from './action-routes.js';
 import { errorBody, invalidFormBody, messageObject } from './wire.js';
 import type { DiscordWorld } from './world.js';
@@ -317,16 +318,5 @@ function send(
     res.end();
     return;
   }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  sendJson(res, status, body, headers);
 }

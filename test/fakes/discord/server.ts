@@ -1,11 +1,10 @@
 // A fake Discord on 127.0.0.1: REST (/api/v10) and the Gateway WebSocket on one port, so the
 // real discord.js (with `rest.api` pointed here) logs in, receives and sends unchanged.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayIntentBits } from 'discord.js';
 import type { APIChannel, APIMessage, APIUser } from 'discord.js';
 import { WebSocketServer } from 'ws';
+import { listenHttpFake, sendJson } from '../http-fake.js';
 import { FakeGateway } from './gateway.js';
 import type { Dispatch, GatewayStats } from './gateway.js';
 import { handleRest } from './rest.js';
@@ -84,12 +83,13 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
   const token = options.token ?? 'fake-discord-bot-token';
   const world = new DiscordWorld(options.botName ?? 'clawdbot');
   const faults: RestFault[] = [];
-  const server = createServer();
   const wss = new WebSocketServer({ noServer: true });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const gatewayUrl = `ws://127.0.0.1:${port}`;
+  // Requests wait for restContext, which needs the URL: nothing knows the URL before then.
+  const http = await listenHttpFake((req, res) => handleRest(restContext, req, res), {
+    onError: (res, error) => sendJson(res, 500, { code: 0, message: String(error) }),
+  });
+  const baseUrl = http.url;
+  const gatewayUrl = `ws://127.0.0.1:${http.port}`;
   const gateway = new FakeGateway(world, {
     token,
     url: gatewayUrl,
@@ -107,13 +107,7 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
     onMessageCreated: (message: APIMessage, guildId: string | undefined) =>
       gateway.dispatch(messageCreate(message, guildId, world), guildId),
   };
-  server.on('request', (req, res) => {
-    handleRest(restContext, req, res).catch((error: unknown) => {
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ code: 0, message: String(error) }));
-    });
-  });
-  server.on('upgrade', (req, socket, head) => {
+  http.server.on('upgrade', (req, socket, head) => {
     const query = new URL(req.url ?? '/', baseUrl).searchParams;
     // Discord refuses versions and encodings it does not serve; the fake speaks v10 JSON only.
     if (query.get('v') !== '10' || (query.get('encoding') ?? 'json') !== 'json') {
@@ -195,8 +189,7 @@ export async function startDiscordFake(options: DiscordFakeOptions = {}): Promis
     async close() {
       gateway.close();
       wss.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
     },
   };
   return fake;

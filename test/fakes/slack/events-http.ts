@@ -4,6 +4,7 @@
 // answer 2xx within 3 seconds, adding X-Slack-Retry-Num and X-Slack-Retry-Reason.
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { postWebhook } from '../http-fake.js';
 
 /** One POST the fake made to the Request URL. */
 export interface HttpDelivery {
@@ -104,20 +105,15 @@ export class FakeEventsHttp {
     if (!this.requestUrl) return false;
     const challenge = randomUUID();
     const body = JSON.stringify({ token: 'fake', challenge, type: 'url_verification' });
-    const response = await fetch(this.requestUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...slackSignatureHeaders(this.options.signingSecret, body),
-      },
-      body,
+    const answer = await postWebhook(this.requestUrl, body, {
+      'content-type': 'application/json',
+      ...slackSignatureHeaders(this.options.signingSecret, body),
     });
-    const text = await response.text();
-    if (!response.ok) return false;
+    if (answer.status < 200 || answer.status > 299) return false;
     try {
-      return (JSON.parse(text) as { challenge?: string }).challenge === challenge;
+      return (JSON.parse(answer.body) as { challenge?: string }).challenge === challenge;
     } catch {
-      return text === challenge;
+      return answer.body === challenge;
     }
   }
 

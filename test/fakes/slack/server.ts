@@ -2,9 +2,9 @@
 // talks to unchanged: the Web API under /api/, Socket Mode WebSockets under /link/, file
 // uploads and downloads, and Events API delivery over Socket Mode or signed HTTP. Tests
 // inject user messages and failures and assert on `sent`, everything the bot put in Slack.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listenHttpFake, readBody, sendJson } from '../http-fake.js';
 import {
   botMessageEvent,
   eventCallback,
@@ -115,15 +115,6 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
   });
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      response.writeHead(500).end(String(error));
-    });
-  });
-  server.on('upgrade', (request, socket, head) => {
-    socketMode.handleUpgrade(request, socket, head);
-  });
-
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://fake');
     const body = await readBody(request);
@@ -131,12 +122,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (apiMethod && request.method === 'POST') {
       const args = await parseArguments(request, body, url);
       const answer = webApi.call(apiMethod, args, request.headers.authorization);
-      response.writeHead(answer.status, {
+      return sendJson(response, answer.status, answer.body, {
         'content-type': 'application/json; charset=utf-8',
         ...answer.headers,
       });
-      response.end(JSON.stringify(answer.body));
-      return;
     }
     const uploadId = url.pathname.match(/^\/upload\/v1\/(F\w+)$/)?.[1];
     if (uploadId && request.method === 'POST') {
@@ -167,8 +156,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     response.writeHead(404).end('Not Found');
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const http = await listenHttpFake(handle, {
+    onError: (response, error) => void response.writeHead(500).end(String(error)),
+  });
+  http.server.on('upgrade', (request, socket, head) => {
+    socketMode.handleUpgrade(request, socket, head);
+  });
+  baseUrl = http.url;
 
   return {
     url: baseUrl,
@@ -206,16 +200,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     async close() {
       socketMode.close();
       eventsHttp.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
     },
   };
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** Web API arguments: form-encoded or JSON bodies (both documented), plus the query string. */
