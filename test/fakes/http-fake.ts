@@ -12,11 +12,11 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Answers one request (what it resolves to is ignored); a rejection goes to `onError`. */
+/** Answers one request (what it returns is ignored); a throw or rejection goes to `onError`. */
 export type HttpFakeHandler = (
   request: IncomingMessage,
   response: ServerResponse,
-) => Promise<unknown>;
+) => Promise<unknown> | void;
 
 /** How to start a fake's HTTP server. */
 export interface HttpFakeOptions {
@@ -50,7 +50,10 @@ export async function listenHttpFake(
 ): Promise<HttpFakeServer> {
   const onError = options.onError ?? plainServerError;
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: Error) => onError(response, error));
+    // The executor runs `handle` now; a synchronous throw becomes a rejection like any other.
+    new Promise((resolve) => resolve(handle(request, response))).catch((error: Error) =>
+      onError(response, error),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,10 +4,10 @@
 // application/json, trace and span ids as hex strings), optionally gzip-compressed;
 // answers 200 with an empty JSON object (a full success). A protobuf body is refused (415)
 // and counted, so a test notices an exporter that speaks the other encoding.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
+import { listenHttpFake, readBody } from './http-fake.js';
 
 type AnyValue = {
   stringValue?: string;
@@ -111,69 +111,64 @@ export async function startFakeOtlpCollector(): Promise<FakeOtlpCollector> {
   const points: ReceivedPoint[] = [];
   const refused: FakeOtlpCollector['refused'] = [];
 
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const path = request.url ?? '';
-      const contentType = request.headers['content-type'] ?? '';
-      let body = Buffer.concat(chunks);
-      if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-      if (request.method !== 'POST' || !['/v1/traces', '/v1/metrics'].includes(path)) {
-        response.writeHead(404).end();
-        return;
-      }
-      if (!contentType.startsWith('application/json')) {
-        refused.push({ path, contentType });
-        response.writeHead(415, { 'content-type': 'application/json' }).end('{}');
-        return;
-      }
-      const parsed = JSON.parse(body.toString('utf8')) as TracesBody & MetricsBody;
-      for (const resourceSpans of parsed.resourceSpans ?? []) {
-        const resource = flatten(resourceSpans.resource?.attributes);
-        for (const scope of resourceSpans.scopeSpans ?? [])
-          for (const span of scope.spans ?? [])
-            spans.push({ ...span, attributes: flatten(span.attributes), resource });
-      }
-      for (const resourceMetrics of parsed.resourceMetrics ?? []) {
-        const resource = flatten(resourceMetrics.resource?.attributes);
-        for (const scope of resourceMetrics.scopeMetrics ?? [])
-          for (const metric of scope.metrics ?? []) {
-            const base = { metric: metric.name, ...(metric.unit ? { unit: metric.unit } : {}) };
-            for (const point of metric.sum?.dataPoints ?? [])
-              points.push({
-                ...base,
-                kind: 'sum',
-                attributes: flatten(point.attributes),
-                value: Number(point.asInt ?? point.asDouble ?? 0),
-                resource,
-              });
-            for (const point of metric.gauge?.dataPoints ?? [])
-              points.push({
-                ...base,
-                kind: 'gauge',
-                attributes: flatten(point.attributes),
-                value: Number(point.asInt ?? point.asDouble ?? 0),
-                resource,
-              });
-            for (const point of metric.histogram?.dataPoints ?? [])
-              points.push({
-                ...base,
-                kind: 'histogram',
-                attributes: flatten(point.attributes),
-                value: Number(point.count ?? 0),
-                ...(point.sum !== undefined ? { sum: point.sum } : {}),
-                resource,
-              });
-          }
-      }
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    let body = await readBody(request);
+    const path = request.url ?? '';
+    const contentType = request.headers['content-type'] ?? '';
+    if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+    if (request.method !== 'POST' || !['/v1/traces', '/v1/metrics'].includes(path)) {
+      response.writeHead(404).end();
+      return;
+    }
+    if (!contentType.startsWith('application/json')) {
+      refused.push({ path, contentType });
+      response.writeHead(415, { 'content-type': 'application/json' }).end('{}');
+      return;
+    }
+    const parsed = JSON.parse(body.toString('utf8')) as TracesBody & MetricsBody;
+    for (const resourceSpans of parsed.resourceSpans ?? []) {
+      const resource = flatten(resourceSpans.resource?.attributes);
+      for (const scope of resourceSpans.scopeSpans ?? [])
+        for (const span of scope.spans ?? [])
+          spans.push({ ...span, attributes: flatten(span.attributes), resource });
+    }
+    for (const resourceMetrics of parsed.resourceMetrics ?? []) {
+      const resource = flatten(resourceMetrics.resource?.attributes);
+      for (const scope of resourceMetrics.scopeMetrics ?? [])
+        for (const metric of scope.metrics ?? []) {
+          const base = { metric: metric.name, ...(metric.unit ? { unit: metric.unit } : {}) };
+          for (const point of metric.sum?.dataPoints ?? [])
+            points.push({
+              ...base,
+              kind: 'sum',
+              attributes: flatten(point.attributes),
+              value: Number(point.asInt ?? point.asDouble ?? 0),
+              resource,
+            });
+          for (const point of metric.gauge?.dataPoints ?? [])
+            points.push({
+              ...base,
+              kind: 'gauge',
+              attributes: flatten(point.attributes),
+              value: Number(point.asInt ?? point.asDouble ?? 0),
+              resource,
+            });
+          for (const point of metric.histogram?.dataPoints ?? [])
+            points.push({
+              ...base,
+              kind: 'histogram',
+              attributes: flatten(point.attributes),
+              value: Number(point.count ?? 0),
+              ...(point.sum !== undefined ? { sum: point.sum } : {}),
+              resource,
+            });
+        }
+    }
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  };
+  const http = await listenHttpFake(handle);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: http.url,
     spans,
     points,
     refused,
@@ -186,6 +181,6 @@ export async function startFakeOtlpCollector(): Promise<FakeOtlpCollector> {
         await sleep(100);
       }
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: http.close,
   };
 }

@@ -9,10 +9,10 @@
  * https://id.twitch.tv/oauth2/validate (twurple's mock API prefix, TWURPLE_MOCK_API_PORT).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { changeWaiter } from '../change-waiter.js';
+import { listenHttpFake, sendJson } from '../http-fake.js';
 
 /** A message the bot sent (PRIVMSG). */
 export interface TwitchSent {
@@ -95,29 +95,24 @@ export async function startFakeTwitch(
   const sessions = new Set<Session>();
   const sent: TwitchSent[] = [];
 
-  const http = createServer((request, response) => {
+  const validate = (request: IncomingMessage, response: ServerResponse) => {
     if (request.method === 'GET' && request.url?.split('?')[0] === '/auth/validate') {
       const auth = request.headers.authorization ?? '';
       if (auth !== `OAuth ${token}` && auth !== `Bearer ${token}`) {
-        response.writeHead(401, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ status: 401, message: 'invalid access token' }));
-        return;
+        return sendJson(response, 401, { status: 401, message: 'invalid access token' });
       }
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          client_id: clientId,
-          login: botLogin,
-          scopes: ['chat:edit', 'chat:read'],
-          user_id: '100000001',
-          expires_in: 5_000_000,
-        }),
-      );
-      return;
+      return sendJson(response, 200, {
+        client_id: clientId,
+        login: botLogin,
+        scopes: ['chat:edit', 'chat:read'],
+        user_id: '100000001',
+        expires_in: 5_000_000,
+      });
     }
     response.writeHead(404).end();
-  });
-  const wss = new WebSocketServer({ server: http });
+  };
+  const http = await listenHttpFake(validate);
+  const wss = new WebSocketServer({ server: http.server });
 
   const write = (session: Session, ...lines: string[]) => {
     if (session.socket.readyState === session.socket.OPEN) {
@@ -224,11 +219,9 @@ export async function startFakeTwitch(
     });
   });
 
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
   return {
-    url: `ws://127.0.0.1:${port}`,
-    port,
+    url: `ws://127.0.0.1:${http.port}`,
+    port: http.port,
     token,
     clientId,
     botLogin,
@@ -279,7 +272,7 @@ export async function startFakeTwitch(
     close: async () => {
       for (const session of sessions) session.socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await http.close();
     },
   };
 }
