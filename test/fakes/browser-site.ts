@@ -1,8 +1,8 @@
 // A small site on 127.0.0.1 for the browser tool: a sign-up form that posts to a thanks page
 // (which echoes what it received), a redirect to any URL, and a page whose image points
 // elsewhere. Real HTTP; Chromium loads it through the tool's guard proxy.
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenHttpFake, readForm } from './http-fake.js';
 
 /** A running fake site. */
 export interface FakeBrowserSite {
@@ -28,21 +28,13 @@ const formHtml = `<!doctype html><html><head><title>Join the tide pool club</tit
 <a href="/about">About the club</a>
 </body></html>`;
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => resolve(body));
-  });
-}
-
 const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Start the site on a free port of 127.0.0.1. */
 export async function startFakeBrowserSite(): Promise<FakeBrowserSite> {
   const submissions: Record<string, string>[] = [];
   const requests: string[] = [];
-  const server = createServer((request, response) => {
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://site.test');
     requests.push(url.pathname);
     const html = (body: string) => {
@@ -51,15 +43,12 @@ export async function startFakeBrowserSite(): Promise<FakeBrowserSite> {
     };
     if (url.pathname === '/form') return html(formHtml);
     if (url.pathname === '/join' && request.method === 'POST') {
-      void readBody(request).then((body) => {
-        const fields = Object.fromEntries(new URLSearchParams(body));
-        submissions.push(fields);
-        html(
-          `<!doctype html><title>Welcome</title><h1>Welcome, ${escape(fields.name ?? '')}</h1>` +
-            `<p>Tier: ${escape(fields.tier ?? '')}. Newsletter: ${fields.newsletter ? 'yes' : 'no'}.</p>`,
-        );
-      });
-      return;
+      const fields = Object.fromEntries(await readForm(request));
+      submissions.push(fields);
+      return html(
+        `<!doctype html><title>Welcome</title><h1>Welcome, ${escape(fields.name ?? '')}</h1>` +
+          `<p>Tier: ${escape(fields.tier ?? '')}. Newsletter: ${fields.newsletter ? 'yes' : 'no'}.</p>`,
+      );
     }
     if (url.pathname === '/redirect') {
       response.writeHead(302, { location: url.searchParams.get('to') ?? '/' });
@@ -80,17 +69,7 @@ export async function startFakeBrowserSite(): Promise<FakeBrowserSite> {
     html(
       `<!doctype html><title>Page ${escape(url.pathname)}</title><h1>${escape(url.pathname)}</h1>`,
     );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    submissions,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
+  const http = await listenHttpFake(handle);
+  return { url: http.url, submissions, requests, close: http.close };
 }
