@@ -137,22 +137,20 @@ export async function startFakeOtlpCollector(): Promise<FakeOtlpCollector> {
       for (const scope of resourceMetrics.scopeMetrics ?? [])
         for (const metric of scope.metrics ?? []) {
           const base = { metric: metric.name, ...(metric.unit ? { unit: metric.unit } : {}) };
-          for (const point of metric.sum?.dataPoints ?? [])
-            points.push({
-              ...base,
-              kind: 'sum',
-              attributes: flatten(point.attributes),
-              value: Number(point.asInt ?? point.asDouble ?? 0),
-              resource,
-            });
-          for (const point of metric.gauge?.dataPoints ?? [])
-            points.push({
-              ...base,
-              kind: 'gauge',
-              attributes: flatten(point.attributes),
-              value: Number(point.asInt ?? point.asDouble ?? 0),
-              resource,
-            });
+          // Sums and gauges carry the same number points; only the kind differs.
+          const numbers = [
+            ['sum', metric.sum],
+            ['gauge', metric.gauge],
+          ] as const;
+          for (const [kind, data] of numbers)
+            for (const point of data?.dataPoints ?? [])
+              points.push({
+                ...base,
+                kind,
+                attributes: flatten(point.attributes),
+                value: Number(point.asInt ?? point.asDouble ?? 0),
+                resource,
+              });
           for (const point of metric.histogram?.dataPoints ?? [])
             points.push({
               ...base,
