@@ -266,7 +266,12 @@ describe('Slack end to end', () => {
       'a reply',
     );
     expect(notice?.text).toContain('slackUserId: U1WEB');
-    expect(slackHttp.eventsHttp.deliveries.every((delivery) => delivery.status === 200)).toBe(true);
+    // The signature was accepted: no delivery refused. (On a loaded machine an answer can
+    // miss Slack's 3 s and the retry is what gets the 200; the reply is still sent once.)
+    const statuses = slackHttp.eventsHttp.deliveries.map((delivery) => delivery.status);
+    expect(statuses).toContain(200);
+    expect(statuses.filter((status) => status !== undefined && status !== 200)).toEqual([]);
+    expect(postsIn(slackHttp, 'D1WEB')).toHaveLength(1);
   });
 
   it('shows a bad token in the account status while the other accounts serve', async () => {
