@@ -65,11 +65,14 @@ describe('the stack trace hook patch', () => {
       expect(stack).toContain('spinsOnSignal');
       await expect(untraced.query('__stack_trace')).rejects.toThrow(/stack traces are not enabled/);
       // Both run their workflows alike: a second workflow on the untraced worker completes.
-      const echo = await client.workflow.execute('echo', {
-        taskQueue: withoutTraces!.taskQueue,
-        workflowId: `${withoutTraces!.taskQueue}-echo`,
-        args: ['hi'],
-      });
+      const echo: string = await client.workflow.execute<(text: string) => Promise<string>>(
+        'echo',
+        {
+          taskQueue: withoutTraces!.taskQueue,
+          workflowId: `${withoutTraces!.taskQueue}-echo`,
+          args: ['hi'],
+        },
+      );
       expect(echo).toBe('echo: hi');
     } finally {
       await traced.terminate('test over');

@@ -98,7 +98,7 @@ describe('voice-call plugin over the Twilio API', () => {
     const plugin = await expectBundledPluginLoaded(gateway, 'voice-call', 'extensions/voice-call');
     expect(plugin.registered).toMatchObject({
       tools: ['voice_call'],
-      gatewayMethods: expect.arrayContaining(['voicecall.initiate', 'voicecall.end']),
+      gatewayMethods: expect.arrayContaining(['voicecall.initiate', 'voicecall.end']) as unknown,
     });
   });
 

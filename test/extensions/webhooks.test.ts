@@ -86,7 +86,9 @@ describe('webhooks', () => {
       'extensions/webhooks',
     );
     expect(plugin.registered).toMatchObject({
-      httpRoutes: expect.arrayContaining([expect.stringContaining('/plugins/webhooks/')]),
+      httpRoutes: expect.arrayContaining([
+        expect.stringContaining('/plugins/webhooks/') as unknown,
+      ]) as unknown,
     });
   });
 
