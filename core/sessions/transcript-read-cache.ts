@@ -9,8 +9,9 @@
  * caches (the token estimator's lengths) keep their answers. The entries are frozen for
  * that reason: a caller that changed one would change every later read.
  *
- * Memory is bounded by the bytes the windows cover (their lines, as on disk); least
- * recently read files go first, and a window larger than the whole budget is not kept.
+ * Memory is bounded by the bytes the windows cover (their lines, as on disk) and by the
+ * number of files; least recently read files go first, and a window larger than the whole
+ * budget is not kept.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { parseTranscriptLine, type TranscriptEntry } from './transcript-entry.js';
@@ -26,8 +27,13 @@ export interface CachedWindow {
   entries: readonly TranscriptEntry[];
 }
 
-/** Bytes of transcript lines all windows may cover together (default). */
-export const READ_CACHE_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes of transcript lines all windows may cover together (default). Parsed, a line takes
+ * several times its size in memory, so this stays small: the sessions in use fit.
+ */
+export const READ_CACHE_BYTES = 8 * 1024 * 1024;
+/** Files kept at most (default): many small sessions must not pile up either. */
+export const READ_CACHE_FILES = 64;
 
 const NEWLINE = 0x0a;
 
@@ -50,7 +56,10 @@ export class TranscriptReadCache {
   private readonly windows = new Map<string, CachedWindow>(); // least recently used first
   private bytes = 0;
 
-  constructor(private readonly maxBytes: number = READ_CACHE_BYTES) {}
+  constructor(
+    private readonly maxBytes: number = READ_CACHE_BYTES,
+    private readonly maxFiles: number = READ_CACHE_FILES,
+  ) {}
 
   /**
    * The window of `key`'s file brought up to `size`, or undefined when there is none to
@@ -99,7 +108,7 @@ export class TranscriptReadCache {
     this.windows.set(key, window);
     this.bytes += size;
     for (const [oldest, kept] of this.windows) {
-      if (this.bytes <= this.maxBytes) break;
+      if (this.bytes <= this.maxBytes && this.windows.size <= this.maxFiles) break;
       this.windows.delete(oldest);
       this.bytes -= kept.end - kept.start;
     }
