@@ -42,7 +42,8 @@ describe('Control UI', () => {
       { kind: 'slow', text: answer, chunkDelayMs: 40 },
     ]);
     const page = await ui.open('#/chat');
-    expect(await page.locator('#session-input').inputValue()).toBe(MAIN);
+    // The chat fills in the main session once the gateway's hello arrives.
+    await eventually(() => page.locator('#session-input').inputValue()).toBe(MAIN);
     await page.locator('#message').fill('please ui-markdown');
     await page.keyboard.press('Enter');
 
