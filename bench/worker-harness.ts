@@ -24,6 +24,8 @@ export interface TurnTiming {
 
 export interface BenchWorker {
   llm: FakeLlmServer;
+  /** A client of the bench's Temporal server (to read histories after the run). */
+  client: Client;
   /** Send `text` to `sessionKey` as message `runId` and time its turn. */
   turn(sessionKey: string, runId: string, text: string): Promise<TurnTiming>;
   close(): Promise<void>;
@@ -49,14 +51,16 @@ export async function startBenchWorker(name: string): Promise<BenchWorker> {
     activities: createActivities({ config, paths, logger, store, bus }),
     logger,
   });
+  const client = new Client({ connection });
   const agent = createTemporalAgentService({
-    client: new Client({ connection }),
+    client,
     config: () => config,
     store,
   });
 
   return {
     llm,
+    client,
     async turn(sessionKey, runId, text) {
       const started = performance.now();
       let firstDelta = 0;

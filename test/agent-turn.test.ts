@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import { Worker, type InjectedSinks } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadWorkflowBundle } from '../cli/runtime/workflow-bundle.js';
 import { createLogger } from '../core/logger.js';
+import type { TurnEventSinks } from '../workflows/turn-events.js';
 import type { TranscriptEntry } from '../core/sessions/index.js';
 import { startFakeLlmServer, type FakeLlmServer } from './fakes/llm-server.js';
 import { startAgentHarness, type AgentHarness } from './helpers/agent-harness.js';
@@ -176,6 +177,47 @@ describe('session ordering and de-duplication', () => {
     await record(await turnHandle(harness, sessionKey, first));
   });
 
+  it('answers a client that sends the next message the instant a turn ends: one end per turn, none lost', async () => {
+    // A session run announces its turn's end as it continues-as-new; a message that reaches
+    // it before the server has taken that step makes the server refuse the step, which then
+    // runs again with the message queued. Either way every message gets its turn, in order.
+    const sessionKey = 'agent:main:back-to-back';
+    const texts = Array.from({ length: 12 }, (_, index) => `quick ${index}`);
+    const runIds: string[] = [];
+    const ended = new Promise<void>((resolve) => {
+      const unsubscribe = harness.bus.subscribe((event) => {
+        if (event.part.type !== 'run-finish' || event.runId !== runIds.at(-1)) return;
+        if (runIds.length === texts.length) {
+          unsubscribe();
+          resolve();
+          return;
+        }
+        void harness.send(sessionKey, texts[runIds.length]!, `b2b-${runIds.length}`);
+        runIds.push(`b2b-${runIds.length}`);
+      });
+    });
+    runIds.push(await harness.send(sessionKey, texts[0]!, 'b2b-0'));
+    await ended;
+    for (const [index, runId] of runIds.entries()) {
+      expect(await harness.wait(runId, sessionKey)).toMatchObject({
+        status: 'ok',
+        text: `echo: ${texts[index]}`,
+      });
+      // One end per turn on the bus (the next run's announcement is skipped by the worker
+      // that published it as the run closed).
+      expect(harness.eventsOf(runId).filter((part) => part.type === 'run-finish')).toHaveLength(1);
+    }
+    const transcript = await harness.transcript(sessionKey);
+    expect(shape(transcript)).toEqual(['session', ...texts.flatMap(() => ['user', 'assistant'])]);
+    expect(
+      transcript.flatMap((entry) =>
+        entry.type === 'message' && entry.message.role === 'user'
+          ? entry.message.content.flatMap((block) => (block.type === 'text' ? [block.text] : []))
+          : [],
+      ),
+    ).toEqual(texts);
+  });
+
   it('runs one turn for the same message id sent three times', async () => {
     const sessionKey = 'agent:main:dedup';
     const before = llm.requests.length;
@@ -344,12 +386,20 @@ describe('queue modes', () => {
   });
 });
 
+// A replay worker calls no sinks; registering them keeps it from logging each as unknown.
+const replaySinks: InjectedSinks<TurnEventSinks> = {
+  turnEvents: { publish: { fn: () => undefined }, publishAsRunCloses: { fn: () => undefined } },
+};
+
 describe('replay', () => {
   it('replays the recorded histories without nondeterminism', async () => {
     expect(replayable.length).toBeGreaterThanOrEqual(5);
     const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle }, replayable))
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle, sinks: replaySinks },
+      replayable,
+    ))
       results.push(result);
     expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
   });
@@ -370,7 +420,10 @@ describe('replay', () => {
     expect(histories).toHaveLength(3);
     const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle }, histories))
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle, sinks: replaySinks },
+      histories,
+    ))
       results.push(result);
     expect(results).toHaveLength(3);
     expect(results.map((result) => result.error)).toEqual([undefined, undefined, undefined]);
@@ -394,7 +447,10 @@ describe('replay', () => {
     );
     const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle }, histories))
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle, sinks: replaySinks },
+      histories,
+    ))
       results.push(result);
     expect(results).toHaveLength(histories.length);
     expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));

@@ -189,6 +189,29 @@ describe('event hub', () => {
     client.close();
   });
 
+  it('sends one end per run when the run-finish event is published twice', async () => {
+    gateway = await startTestGateway();
+    const { client } = await TestClient.connected(gateway.url);
+    const publish = publisher(gateway, 'run-twice');
+    publish({ type: 'run-start', startedAt: 100 });
+    publish({ type: 'run-finish', endedAt: 200, status: 'ok', message: assistant('done') });
+    // A session run's closing task retried: its end comes again.
+    publish({ type: 'run-finish', endedAt: 201, status: 'ok', message: assistant('done') });
+    publisher(gateway, 'run-next')({ type: 'run-start', startedAt: 300 });
+    const events = await runEvents(client, 4);
+    expect(
+      events.map((frame) => [
+        (frame.payload as { runId: string }).runId,
+        (frame.payload as { stream?: string }).stream ?? (frame.payload as { state: string }).state,
+      ]),
+    ).toEqual([
+      ['run-twice', 'lifecycle'],
+      ['run-twice', 'lifecycle'],
+      ['run-twice', 'final'],
+      ['run-next', 'lifecycle'],
+    ]);
+  });
+
   it('ends failed and aborted runs with lifecycle error/end and chat error/aborted', async () => {
     gateway = await startTestGateway();
     const { client } = await TestClient.connected(gateway.url);

@@ -158,7 +158,16 @@ export function startEventHub(
 ): () => void {
   const maxRuns = options.maxRuns ?? 10_000;
   const runs = new Map<string, RunState>();
+  // A run's end is published at least once: a session run whose closing task is retried
+  // (a message arrived as it continued-as-new, or its worker died) announces it again.
+  // Clients get one end per run.
+  const finished = new Set<string>();
   return bus.subscribe((event) => {
+    if (event.part.type === 'run-finish') {
+      if (finished.has(event.runId)) return;
+      finished.add(event.runId);
+      if (finished.size > maxRuns) finished.delete(finished.values().next().value!);
+    }
     let state = runs.get(event.runId);
     if (state === undefined) {
       state = { seq: 0, text: '' };
