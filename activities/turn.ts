@@ -169,6 +169,8 @@ export function toolPolicies(
         ...(tool.policy.heartbeatTimeoutMs !== undefined
           ? { heartbeatTimeoutMs: tool.policy.heartbeatTimeoutMs }
           : {}),
+        // A host-bound tool of a cluster's session runs on its host's queue, never locally.
+        ...(tool.policy.local && !(placement && tool.policy.hostBound) ? { local: true } : {}),
       },
     ]),
   );

@@ -1,14 +1,31 @@
 import { TimeoutType } from '@temporalio/common';
-import { ActivityFailure, proxyActivities, TimeoutFailure } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  TimeoutFailure,
+} from '@temporalio/workflow';
 import type { ToolActivityPolicy, ToolInput, ToolOutput } from './types.js';
 
 type ToolActivity = (input: ToolInput) => Promise<ToolOutput>;
 
 /**
  * The `tool.<name>` activity, scheduled with that tool's own timeout and retry policy,
- * on the owning host's task queue when the policy names one.
+ * on the owning host's task queue when the policy names one, or as a local activity when
+ * the policy says so.
  */
 export function toolActivity(name: string, policy: ToolActivityPolicy): ToolActivity {
+  if (policy.local) {
+    // Inside the workflow task: no server round trip, no workflow task of its own.
+    return proxyLocalActivities<Record<string, ToolActivity>>({
+      startToCloseTimeout: policy.startToCloseTimeoutMs,
+      retry: {
+        initialInterval: '1s',
+        maximumInterval: '30s',
+        maximumAttempts: policy.maximumAttempts,
+      },
+    })[`tool.${name}`]!;
+  }
   const activities = proxyActivities<Record<string, ToolActivity>>({
     startToCloseTimeout: policy.startToCloseTimeoutMs,
     heartbeatTimeout: policy.heartbeatTimeoutMs,

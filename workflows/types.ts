@@ -145,6 +145,11 @@ export interface ToolActivityPolicy {
   scheduleToStartTimeoutMs?: number;
   /** A channel's tool: `taskQueue` is the gateway hosting that channel, not a workspace host. */
   channel?: string;
+  /**
+   * Run as a local activity (quick work on the disk of the worker that runs the workflow).
+   * Part of the recorded policy, so a replay schedules each call as it was first scheduled.
+   */
+  local?: boolean;
 }
 
 /** Result of preparing a turn. */

@@ -116,6 +116,13 @@ export interface ToolPolicy {
    * task queue, served by the gateway process that hosts the channel's accounts.
    */
   channel?: string;
+  /**
+   * Quick, idempotent work on this host's disk (read_file): when the session's tools run on
+   * the worker that runs its workflow (no host queue), the call is a local activity inside
+   * the workflow task, which saves a server round trip and a workflow task per call. It is
+   * still retried by the same policy, and recorded in the history (as a marker).
+   */
+  local?: boolean;
 }
 
 /** One tool: its name and description for the model, its input schema and its code. */

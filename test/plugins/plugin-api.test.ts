@@ -6,6 +6,7 @@ import { callGateway } from '../../cli/gateway-client.js';
 import { packageRoot } from '../../core/paths.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../fakes/llm-server.js';
 import { startChannelGateway, type ChannelGatewayHarness } from '../helpers/channel-harness.js';
+import { activitiesRun } from '../helpers/history-activities.js';
 
 // A user plugin (test/fixtures/plugins/hello-tools) loaded by the real runtime: its tool
 // runs as its own `tool.<name>` activity, its gateway method and HTTP routes answer on the
@@ -64,11 +65,7 @@ type HistoryEvent = NonNullable<
   >['events']
 >[number];
 
-const scheduled = (events: Awaited<ReturnType<typeof historyOf>>) =>
-  events.flatMap((event) => {
-    const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
-    return name ? [name] : [];
-  });
+const scheduled = (events: Awaited<ReturnType<typeof historyOf>>) => activitiesRun(events);
 
 beforeAll(async () => {
   llm = await startFakeLlmServer({ apiKeys: ['test-key'] });
