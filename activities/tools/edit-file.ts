@@ -64,7 +64,13 @@ export const editFileTool = defineTool({
     'character for character and, unless replaceAll is true, occur exactly once: include ' +
     'enough surrounding lines to make it unique. Read the file first.',
   inputSchema,
-  policy: { startToCloseTimeoutMs: 30_000, maximumAttempts: 3, idempotent: true, hostBound: true, local: true },
+  policy: {
+    startToCloseTimeoutMs: 30_000,
+    maximumAttempts: 3,
+    idempotent: true,
+    hostBound: true,
+    local: true,
+  },
   async execute(input, context) {
     const { path } = input;
     const file = await resolveWorkspacePath(context.workspaceDir, path);

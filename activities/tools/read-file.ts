@@ -112,7 +112,13 @@ export const readFileTool = defineTool({
     `Reads at most ${DEFAULT_LIMIT} lines or ${MAX_BYTES / 1024} KiB at a time; when the file is ` +
     'longer, a note at the end says which offset to use to read on. Binary files are refused.',
   inputSchema,
-  policy: { startToCloseTimeoutMs: 30_000, maximumAttempts: 3, idempotent: true, hostBound: true, local: true },
+  policy: {
+    startToCloseTimeoutMs: 30_000,
+    maximumAttempts: 3,
+    idempotent: true,
+    hostBound: true,
+    local: true,
+  },
   async execute(input, context) {
     const start = input.offset ?? 1;
     const file = await resolveReadablePath(

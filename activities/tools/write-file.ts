@@ -20,7 +20,13 @@ export const writeFileTool = defineTool({
     'Create a file in the workspace, or overwrite it entirely, with the given content. ' +
     'Missing parent directories are created. To change part of an existing file, use edit_file.',
   inputSchema,
-  policy: { startToCloseTimeoutMs: 30_000, maximumAttempts: 3, idempotent: true, hostBound: true, local: true },
+  policy: {
+    startToCloseTimeoutMs: 30_000,
+    maximumAttempts: 3,
+    idempotent: true,
+    hostBound: true,
+    local: true,
+  },
   async execute(input, context) {
     const file = await resolveWorkspacePath(context.workspaceDir, input.path);
     try {
