@@ -8,6 +8,13 @@ import { loadWorkflowBundle } from '../cli/runtime/workflow-bundle.js';
 import { createLogger } from '../core/logger.js';
 import type { TurnEventSinks } from '../workflows/turn-events.js';
 import type { TranscriptEntry } from '../core/sessions/index.js';
+import { turnSettings } from '../core/agent/temporal-agent-service.js';
+import { messageSignal, sessionWorkflowId } from '../workflows/definitions.js';
+import {
+  agentIdAttribute,
+  channelAttribute,
+  sessionKeyAttribute,
+} from '../workflows/search-attributes.js';
 import { startFakeLlmServer, type FakeLlmServer } from './fakes/llm-server.js';
 import { startAgentHarness, type AgentHarness } from './helpers/agent-harness.js';
 
@@ -218,6 +225,49 @@ describe('session ordering and de-duplication', () => {
     ).toEqual(texts);
   });
 
+  it('a session run of the type before sessionTurn runs its turn and continues as sessionTurn', async () => {
+    // As a session left running by the previous version would be: started as `session`.
+    const sessionKey = 'agent:main:older-type';
+    const settings = turnSettings(harness.config);
+    await harness.client.workflow.signalWithStart('session', {
+      workflowId: sessionWorkflowId(sessionKey),
+      taskQueue: harness.config.temporal.taskQueue,
+      args: [{ sessionKey, settings }],
+      typedSearchAttributes: [
+        { key: sessionKeyAttribute, value: sessionKey },
+        { key: channelAttribute, value: 'test' },
+        { key: agentIdAttribute, value: settings.agentId },
+      ],
+      signal: messageSignal,
+      signalArgs: [
+        {
+          message: { messageId: 'older-1', text: 'first', channel: 'test', receivedAt: Date.now() },
+          settings,
+        },
+      ],
+    });
+    expect(await harness.wait('older-1', sessionKey)).toMatchObject({
+      status: 'ok',
+      text: 'echo: first',
+    });
+    const second = await harness.send(sessionKey, 'second');
+    expect(await harness.wait(second, sessionKey)).toMatchObject({
+      status: 'ok',
+      text: 'echo: second',
+    });
+    const types = async (runId: string) =>
+      (await turnHandle(harness, sessionKey, runId)).describe();
+    expect((await types('older-1')).type).toBe('session');
+    expect((await types(second)).type).toBe('sessionTurn');
+    expect(shape(await harness.transcript(sessionKey))).toEqual([
+      'session',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+  });
+
   it('runs one turn for the same message id sent three times', async () => {
     const sessionKey = 'agent:main:dedup';
     const before = llm.requests.length;
@@ -426,6 +476,37 @@ describe('replay', () => {
     ))
       results.push(result);
     expect(results).toHaveLength(3);
+    expect(results.map((result) => result.error)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('replays session runs of the type before sessionTurn (with its patch markers), which continue as sessionTurn', async () => {
+    // A plain, a one-tool and a plain turn recorded by the last version whose session runs
+    // were of type `session` and asked patched() in every run: sessions running when a
+    // gateway is upgraded replay them, then continue-as-new as `sessionTurn`.
+    const recorded = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, 'fixtures', 'histories-before-session-turn.json'),
+        'utf8',
+      ),
+    ) as { workflowId: string; history: string }[];
+    const histories = recorded.map(({ workflowId, history }) => ({
+      workflowId,
+      history: temporal.api.history.v1.History.decode(Buffer.from(history, 'base64')),
+    }));
+    expect(histories).toHaveLength(3);
+    expect(
+      histories.map(
+        (each) =>
+          each.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name,
+      ),
+    ).toEqual(['session', 'session', 'session']);
+    const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
+    const results = [];
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle, sinks: replaySinks },
+      histories,
+    ))
+      results.push(result);
     expect(results.map((result) => result.error)).toEqual([undefined, undefined, undefined]);
   });
 

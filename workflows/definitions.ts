@@ -26,6 +26,12 @@ export const resolveApprovalUpdate = defineUpdate<{ applied: boolean }, [Approva
 /** A turn's tool calls waiting for approval. */
 export const pendingApprovalsQuery = defineQuery<PendingApproval[]>('pendingApprovals');
 
+/**
+ * Workflow types of session runs: `sessionTurn` (every session run since it was introduced)
+ * and `session` (runs started before it, which continue-as-new as `sessionTurn`).
+ */
+export const sessionWorkflowTypes = ['sessionTurn', 'session'] as const;
+
 /** Workflow id of a session's workflow. */
 export function sessionWorkflowId(sessionKey: string): string {
   return `session:${sessionKey}`;

@@ -1,5 +1,5 @@
 // The worker's workflowsPath: every workflow, one per file.
-export { session } from './session.js';
+export { session, sessionTurn } from './session.js';
 export { agentTurn } from './agent-turn.js';
 export { toolInvoke } from './tool-invoke.js';
 export { subagent } from './subagent.js';

@@ -124,6 +124,11 @@ export interface TurnHost {
    * the host to publish later.
    */
   announceEnd: boolean;
+  /**
+   * The hosting workflow type postdates every `patched()` below: take each change without
+   * asking (each call records a marker and a search-attribute upsert in every run).
+   */
+  patchesBuiltIn?: boolean;
 }
 
 /** A turn's result, and its end to publish when the host asked to publish it itself. */
@@ -238,7 +243,8 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
   // The last LLM call finishes the turn itself (no local activity after it) where the end
   // is announced later anyway (the session's next run); histories from before replay as
   // they ran.
-  const finishInCall = !host.announceEnd && patched('finish-in-last-call');
+  const finishInCall =
+    !host.announceEnd && (host.patchesBuiltIn === true || patched('finish-in-last-call'));
   const finishIfFinal = () =>
     finishInCall ? { finishIfFinal: { usageBefore: usage, announce: false } } : {};
   let finishedInCall: FinishedTurn | undefined;
@@ -285,7 +291,10 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
       let reply: StepReply;
       // Only activities of this version ask for compaction, so histories without the
       // marker never reach here; the marker keeps the new commands visible to replays.
-      if ('compaction' in generated && patched('context-compaction')) {
+      if (
+        'compaction' in generated &&
+        (host.patchesBuiltIn === true || patched('context-compaction'))
+      ) {
         const compacted = await compactHistory({
           ...turnRef,
           step,
@@ -347,7 +356,7 @@ export async function runTurn(input: TurnInput, host: TurnHost): Promise<TurnRun
         // recorded before plugins replaying without the extra activity.
         if (
           prepared.pluginHooks?.includes('before_tool_call') &&
-          patched('plugin-before-tool-call')
+          (host.patchesBuiltIn === true || patched('plugin-before-tool-call'))
         ) {
           const decision = await bookkeeping['plugins.beforeToolCall']({
             sessionKey,

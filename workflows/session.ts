@@ -52,11 +52,31 @@ const defaultIdleTimeoutMs = 60 * 60 * 1000;
  * search attributes, while a message to an idle session costs one signal and one cached
  * workflow task before the LLM call. Completes after an idle period (the next message
  * restarts it with signal-with-start).
+ *
+ * Every change made since this type was introduced is part of it: it asks `patched()`
+ * nothing. Each `patched()` call records a marker and upserts the TemporalChangeVersion
+ * search attribute in every run that makes it, i.e. in every turn (six history events, a
+ * visibility write, ~10% of the server's work on a plain turn).
+ */
+export async function sessionTurn(input: SessionInput): Promise<void> {
+  return sessionRun(input, true);
+}
+
+/**
+ * Runs of the type sessions had before `sessionTurn`: they replay (and drain) with the
+ * `patched()` calls they made, and continue-as-new as `sessionTurn`.
  */
 export async function session(input: SessionInput): Promise<void> {
   // Runs started before turns ran inside the session replay (and drain) the old code.
   if (!patched('one-turn-per-run')) return legacySession(input);
+  return sessionRun(input, false);
+}
 
+/** The workflow type a session run continues as. */
+const nextRunType = 'sessionTurn';
+
+/** One run of a session; `patchesBuiltIn` takes every patch below without asking patched(). */
+async function sessionRun(input: SessionInput, patchesBuiltIn: boolean): Promise<void> {
   const queue: InboundMessage[] = [...(input.pending ?? [])];
   const seen: string[] = [...(input.seen ?? [])];
   let settings: TurnSettings = input.settings;
@@ -101,7 +121,7 @@ export async function session(input: SessionInput): Promise<void> {
   if (input.announce) {
     const { ref, part } = input.announce;
     // A sink, not a local activity: no extra activation before the run waits for work.
-    if (patched('announce-by-sink')) turnEvents.publish({ ...ref, part });
+    if (patchesBuiltIn || patched('announce-by-sink')) turnEvents.publish({ ...ref, part });
     else await bookkeeping['turn.publish']({ ...ref, part });
   }
 
@@ -149,6 +169,7 @@ export async function session(input: SessionInput): Promise<void> {
           approvals,
           approvalPrefix: `${workflowInfo().workflowId}::${first.messageId}`,
           prepareInFirstCall: true,
+          patchesBuiltIn,
           // Announced by the next run: see below.
           announceEnd: false,
         },
@@ -183,7 +204,8 @@ export async function session(input: SessionInput): Promise<void> {
   // task, as before: the durable announcement, should this worker die before the first.
   // The worker publishes the second only when it did not publish the first.
   if (announcement) turnEvents.publishAsRunCloses({ ...announcement.ref, part: announcement.part });
-  await makeContinueAsNewFunc<typeof session>({
+  await makeContinueAsNewFunc<typeof sessionTurn>({
+    workflowType: nextRunType,
     // Only the session's own attributes (the server would copy this run's): the next run
     // is not this turn.
     typedSearchAttributes: [

@@ -16,6 +16,7 @@ import {
   sessionStateQuery,
   sessionWorkflowId,
   turnWorkflowId,
+  sessionWorkflowTypes,
 } from '../../workflows/definitions.js';
 import {
   agentIdAttribute,
@@ -120,7 +121,7 @@ export function createTemporalAgentService({
     deadline: number,
   ): Promise<RunOutcome | undefined> => {
     const timeout = (ms: number) => sleep(Math.max(0, ms)).then(() => 'timeout' as const);
-    if (turn.type !== 'session') {
+    if (!(sessionWorkflowTypes as readonly string[]).includes(turn.type)) {
       const handle = client.workflow.getHandle<(input: unknown) => Promise<TurnResult>>(
         turn.workflowId,
       );
@@ -182,7 +183,7 @@ export function createTemporalAgentService({
       const current = config();
       const settings = turnSettings(current);
       remember(message.messageId, sessionKey);
-      await client.workflow.signalWithStart('session', {
+      await client.workflow.signalWithStart(sessionWorkflowTypes[0], {
         workflowId: sessionWorkflowId(sessionKey),
         taskQueue: current.temporal.taskQueue,
         args: [{ sessionKey, settings }],
@@ -288,7 +289,7 @@ export function createTemporalAgentService({
       // Only this installation's turns that are waiting: a turn on another task queue (or
       // one whose worker is gone) would leave the query hanging.
       const query =
-        `WorkflowType IN ('session', 'agentTurn') AND ExecutionStatus = 'Running' AND ` +
+        `WorkflowType IN (${[...sessionWorkflowTypes, 'agentTurn'].map((type) => `'${type}'`).join(', ')}) AND ExecutionStatus = 'Running' AND ` +
         `TaskQueue = '${quote(config().temporal.taskQueue)}' AND ${approvalStateAttribute.name} = 'pending'`;
       const handles = [];
       for await (const execution of client.workflow.list({ query, pageSize: 200 })) {

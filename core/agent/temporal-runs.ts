@@ -12,6 +12,7 @@ import {
   sessionKeyAttribute,
 } from '../../workflows/search-attributes.js';
 import type { TurnOutcome } from '../../workflows/types.js';
+import { sessionWorkflowTypes } from '../../workflows/definitions.js';
 
 /** Where a turn stands: running (maybe waiting for an approval) or how it ended. */
 export type RunState =
@@ -82,7 +83,7 @@ export function createTemporalRuns(deps: { client: Client; config: () => Config 
     async list({ limit, sessionKey }) {
       // This installation's turns only (its task queue), and only runs that are a turn.
       const query =
-        `WorkflowType IN ('session', 'agentTurn', 'subagent') AND ` +
+        `WorkflowType IN (${[...sessionWorkflowTypes, 'agentTurn', 'subagent'].map((type) => `'${type}'`).join(', ')}) AND ` +
         `TaskQueue = '${quote(deps.config().temporal.taskQueue)}' AND ` +
         `${runIdAttribute.name} IS NOT NULL` +
         (sessionKey ? ` AND ${sessionKeyAttribute.name} = '${quote(sessionKey)}'` : '');
