@@ -263,6 +263,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Only `clawdbot gateway` embeds a server; a lone worker joins the one it is pointed at.
     if (address === undefined && options.gateway) {
       launched ??= await launchDevServer(embeddedDevServerOptions(config, paths, logger));
+      logger.debug('waiting for the embedded Temporal server to answer');
       server = await launched.ready();
       server.onCrash((description) => {
         logger.error(description);
