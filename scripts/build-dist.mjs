@@ -8,8 +8,16 @@
 // Code that finds files next to itself (new URL('./x', import.meta.url)) must find them
 // where they are in the source tree, not in dist/: each source file's import.meta.url is
 // rewritten to its own source location, relative to its dist chunk so the checkout can move.
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { distPaths, isDistFresh } from './dist-stamp.mjs';
@@ -79,6 +87,7 @@ function pruneOldChunks(current) {
  */
 function pluginEntries(inputs) {
   const entries = {};
+  if (!existsSync(extensionsDir)) return entries;
   for (const dir of readdirSync(extensionsDir, { withFileTypes: true })) {
     if (!dir.isDirectory()) continue;
     const manifestFile = join(extensionsDir, dir.name, 'clawdbot.plugin.json');
