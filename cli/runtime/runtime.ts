@@ -179,6 +179,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let channels: ChannelManager | undefined;
   let gatewayNodes: GatewayNodes | undefined;
   let nodesWorker: NodesWorker | undefined;
+  let nodesWorkerStarting: Promise<NodesWorker> | undefined;
   // Config is checked against the plugin manifests before anything starts; a plugin that
   // fails to load is reported and skipped.
   const plugins = options.plugins ?? (await loadProcessPlugins({ config, paths, logger }));
@@ -217,6 +218,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await app.close().catch((error: Error) => logger.warn(`gateway close: ${error.message}`));
       logger.info('gateway stopped');
     }
+    nodesWorker ??= await nodesWorkerStarting?.catch(() => undefined);
     await nodesWorker?.stop();
     worker ??= await workerStarting?.catch(() => undefined);
     if (worker) {
@@ -387,7 +389,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (options.gateway) {
       // Node sockets live in this process: so does the worker that serves the nodes tool.
       gatewayNodes = createGatewayNodes(paths.stateDir);
-      nodesWorker = await startNodesWorker({
+      // Created while the channels and the HTTP app are built (Worker.create asks the server
+      // about the namespace); awaited before the gateway listens.
+      nodesWorkerStarting = startNodesWorker({
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
@@ -395,6 +399,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         workspaceDir: paths.workspaceDir,
         logger: logger.child('nodes'),
       });
+      nodesWorkerStarting.catch(() => undefined);
       const webhooks = createWebhookRouteTable();
       // The gateway process hosts the channels, with or without a worker: it also serves
       // their delivery task queues, so replies go out from here.
@@ -464,6 +469,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           liveConfig = next;
         },
       });
+      nodesWorker = await nodesWorkerStarting;
       // /health answers for the worker as soon as it listens.
       await workerReady();
       await app.listen({ host: config.gateway.bind, port: config.gateway.port });
