@@ -1,7 +1,7 @@
 # The ClawdBot image: the `clawdbot` command, run as `gateway --no-worker …` or `worker …`
-# (see docker-compose.yml). ClawdBot runs its TypeScript sources through tsx, so the only
-# build step is the Control UI's bundle: the image holds the sources, that bundle and the
-# production npm packages.
+# (see docker-compose.yml). The image holds the sources, the production npm packages, the
+# Control UI's bundle and dist/ (our TypeScript compiled by esbuild, which bin/clawdbot.js
+# runs; tsx stays for plugins' .ts entries).
 #
 # Debian, not Alpine: Temporal's native core bridge is built for glibc only.
 
@@ -26,6 +26,9 @@ COPY --from=dependencies /app/node_modules ./node_modules
 COPY . .
 # The Control UI (web/src → web/dist): esbuild is a production package, so no dev tools.
 RUN node scripts/build-web.mjs
+# Our TypeScript → dist/ (esbuild): starts about a second sooner than through tsx. COPY keeps
+# the files' mtimes, which is what dist's freshness stamp compares.
+RUN node scripts/build-dist.mjs
 # The app stays owned by root (read-only to the service). Writable by the `node` user: the
 # workflow bundle cache (a worker bundles its workflows on first start and keeps the result
 # here) and /data, which a named volume mounted there copies on first use.

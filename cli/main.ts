@@ -35,9 +35,8 @@ async function installRuntime(): Promise<void> {
   installTemporalRuntime((process.env.CLAWDBOT_LOG_LEVEL as LogLevel | undefined) ?? 'info');
 }
 
-/** `clawdbot gateway` and `clawdbot worker`. */
+/** `clawdbot gateway` and `clawdbot worker` (run.ts installs the Temporal SDK runtime itself, after spawning the dev server). */
 async function runForeground(flags: ForegroundFlags, gateway: boolean): Promise<void> {
-  await installRuntime();
   const { runForeground: run } = await import('./commands/run.js');
   await run(flags, gateway);
 }

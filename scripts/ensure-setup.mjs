@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // First-run set-up for `npm start` and `npm test` on a fresh clone: npm packages if
-// missing, then the Temporal CLI, the Control UI's build, and for the tests the
-// multi-service Temporal server.
+// missing, then the Temporal CLI, the Control UI's build, our TypeScript compiled into
+// dist/, and for the tests the multi-service Temporal server.
 // Plain JavaScript with no dependencies, because it runs before node_modules exists.
 import { existsSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -34,6 +34,9 @@ run('node', [join(root, 'scripts', 'apply-patches.mjs')]);
 run('bash', [join(root, 'scripts', 'install-temporal')]);
 // The Control UI the gateway serves at `/` (skipped when web/src did not change).
 run(process.execPath, [join(root, 'scripts', 'build-web.mjs')]);
+// Our TypeScript compiled into dist/, which bin/clawdbot.js runs while it matches the
+// sources (about a second sooner to a running gateway than tsx; skipped when unchanged).
+run(process.execPath, [join(root, 'scripts', 'build-dist.mjs')]);
 // The real Temporal server and its sql tool, for the cluster tests (test/cluster/).
 // `npm start` runs the embedded dev server and never needs them: it does not wait minutes
 // for a Go build, or fail without Go, for their sake.

@@ -1,7 +1,12 @@
 import { openLogFile } from '../../core/log-files.js';
 import { createLogger, type LogLevel } from '../../core/logger.js';
 import { commandContext, type RuntimeFlags } from '../context.js';
-import { startRuntime } from '../runtime/runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
+import {
+  embeddedDevServerOptions,
+  launchDevServer,
+  type LaunchedDevServer,
+} from '../runtime/temporal-dev-server.js';
 
 /**
  * Run ClawdBot in the foreground until SIGINT/SIGTERM, then stop everything in order.
@@ -16,19 +21,33 @@ export async function runForeground(
   // Every line also goes to this process's file under <stateDir>/logs/, where the
   // gateway's logs.tail finds the lines of workers running in other processes.
   const logFile = openLogFile(base.paths.stateDir, gateway ? 'gateway' : 'worker');
-  const logger = createLogger(
-    'clawdbot',
-    (process.env.CLAWDBOT_LOG_LEVEL as LogLevel | undefined) ?? 'info',
-    undefined,
-    (entry) => logFile.record(entry),
-  );
+  const level = (process.env.CLAWDBOT_LOG_LEVEL as LogLevel | undefined) ?? 'info';
+  const logger = createLogger('clawdbot', level, undefined, (entry) => logFile.record(entry));
   const context = { ...base, logger };
-  const runtime = await startRuntime({
-    ...context,
-    gateway,
-    worker: flags.worker,
-    channels: flags.channels ?? true,
-  });
+  // The embedded Temporal server takes about a second to answer: spawn it now, before the
+  // Temporal SDK, the gateway and the channels are imported, so it boots while they load.
+  let devServer: LaunchedDevServer | undefined;
+  let runtime: Runtime;
+  try {
+    if (gateway && base.config.temporal.address === undefined) {
+      devServer = await launchDevServer(embeddedDevServerOptions(base.config, base.paths, logger));
+    }
+    // Before any Temporal connection (the dev server's readiness check is the first).
+    const { installTemporalRuntime } = await import('../runtime/temporal-runtime.js');
+    installTemporalRuntime(level);
+    const { startRuntime } = await import('../runtime/runtime.js');
+    runtime = await startRuntime({
+      ...context,
+      gateway,
+      worker: flags.worker,
+      channels: flags.channels ?? true,
+      ...(devServer ? { devServer } : {}),
+    });
+  } catch (error) {
+    // startRuntime stops the server itself; an import failing before it must too.
+    await devServer?.stop();
+    throw error;
+  }
   let stopping = false;
   const shutdown = async (reason: string, exitCode: number) => {
     if (stopping) return;

@@ -29,11 +29,12 @@ import { assertSafeBind } from '../../gateway/ws/auth.js';
 import { tools as registeredTools } from '../../activities/tools/index.js';
 import { auditSecurity, securityStatus } from '../../core/security/audit.js';
 import { loosePermissions, octal } from '../../core/security/file-permissions.js';
-import { requireTemporalBinary } from './temporal-binary.js';
 import {
+  embeddedDevServerOptions,
   ensureSearchAttributes,
-  startDevServer,
+  launchDevServer,
   type DevServerHandle,
+  type LaunchedDevServer,
 } from './temporal-dev-server.js';
 import { channelToolActivities } from './channel-tools.js';
 import { startMemoryIndexing } from './memory-indexing.js';
@@ -61,6 +62,12 @@ export interface RuntimeOptions {
   channelPlugins?: readonly ChannelPlugin[];
   /** Plugins already loaded (default: discovered and loaded from config here). */
   plugins?: PluginRegistry;
+  /**
+   * The embedded Temporal server, already spawned by the caller (`clawdbot gateway` does so
+   * before importing this module, so the server boots while we load). Used when no
+   * temporal.address is configured; default: spawned here.
+   */
+  devServer?: LaunchedDevServer;
   /** Channel manager tuning (tests shorten backoff and intervals). */
   channelTuning?: Pick<ChannelManagerOptions, 'restart' | 'typingIntervalMs' | 'draftIntervalMs'>;
 }
@@ -161,6 +168,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const fatalListeners: ((reason: string) => void)[] = [];
   const fatal = (reason: string) => fatalListeners.forEach((listener) => listener(reason));
   const startedAt = Date.now();
+  let launched = options.devServer;
   let server: DevServerHandle | undefined;
   let connection: NativeConnection | undefined;
   let worker: RunningWorker | undefined;
@@ -171,6 +179,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let channels: ChannelManager | undefined;
   let gatewayNodes: GatewayNodes | undefined;
   let nodesWorker: NodesWorker | undefined;
+  let nodesWorkerStarting: Promise<NodesWorker> | undefined;
   // Config is checked against the plugin manifests before anything starts; a plugin that
   // fails to load is reported and skipped.
   const plugins = options.plugins ?? (await loadProcessPlugins({ config, paths, logger }));
@@ -209,6 +218,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await app.close().catch((error: Error) => logger.warn(`gateway close: ${error.message}`));
       logger.info('gateway stopped');
     }
+    nodesWorker ??= await nodesWorkerStarting?.catch(() => undefined);
     await nodesWorker?.stop();
     worker ??= await workerStarting?.catch(() => undefined);
     if (worker) {
@@ -221,6 +231,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (server?.owned) {
       await server.stop();
       logger.info('Temporal server stopped');
+    } else if (server === undefined) {
+      // Start-up failed before the server answered: do not leave the child behind.
+      await launched?.stop();
     }
   };
 
@@ -251,16 +264,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     let address = config.temporal.address;
     // Only `clawdbot gateway` embeds a server; a lone worker joins the one it is pointed at.
     if (address === undefined && options.gateway) {
-      server = await startDevServer({
-        binary: requireTemporalBinary(),
-        host: '127.0.0.1',
-        port: config.temporal.dev.port,
-        uiPort: config.temporal.dev.uiPort,
-        headless: config.temporal.dev.headless,
-        namespace: config.temporal.namespace,
-        dbFile: paths.temporalDbFile,
-        logger: logger.child('temporal'),
-      });
+      launched ??= await launchDevServer(embeddedDevServerOptions(config, paths, logger));
+      logger.debug('waiting for the embedded Temporal server to answer');
+      server = await launched.ready();
       server.onCrash((description) => {
         logger.error(description);
         fatal(description);
@@ -383,7 +389,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (options.gateway) {
       // Node sockets live in this process: so does the worker that serves the nodes tool.
       gatewayNodes = createGatewayNodes(paths.stateDir);
-      nodesWorker = await startNodesWorker({
+      // Created while the channels and the HTTP app are built (Worker.create asks the server
+      // about the namespace); awaited before the gateway listens.
+      nodesWorkerStarting = startNodesWorker({
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
@@ -391,6 +399,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         workspaceDir: paths.workspaceDir,
         logger: logger.child('nodes'),
       });
+      nodesWorkerStarting.catch(() => undefined);
       const webhooks = createWebhookRouteTable();
       // The gateway process hosts the channels, with or without a worker: it also serves
       // their delivery task queues, so replies go out from here.
@@ -460,6 +469,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           liveConfig = next;
         },
       });
+      nodesWorker = await nodesWorkerStarting;
       // /health answers for the worker as soon as it listens.
       await workerReady();
       await app.listen({ host: config.gateway.bind, port: config.gateway.port });

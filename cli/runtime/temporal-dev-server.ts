@@ -2,11 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
+import type { Config } from '../../core/config/schema.js';
 import { ClawdbotError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import type { StatePaths } from '../../core/paths.js';
 import { isPortOpen } from '../../core/net.js';
 import { clawdbotSearchAttributes } from '../../workflows/search-attributes.js';
+import { requireTemporalBinary } from './temporal-binary.js';
 
 /**
  * Dev-server settings that remove the 35-50 ms wait per workflow step (see
@@ -55,6 +58,24 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
 }
 
+/** How `clawdbot gateway` runs its embedded server (config temporal.dev). */
+export function embeddedDevServerOptions(
+  config: Config,
+  paths: StatePaths,
+  logger: Logger,
+): DevServerOptions {
+  return {
+    binary: requireTemporalBinary(),
+    host: '127.0.0.1',
+    port: config.temporal.dev.port,
+    uiPort: config.temporal.dev.uiPort,
+    headless: config.temporal.dev.headless,
+    namespace: config.temporal.namespace,
+    dbFile: paths.temporalDbFile,
+    logger: logger.child('temporal'),
+  };
+}
+
 /** A running (or reused) Temporal server. */
 export interface DevServerHandle {
   address: string;
@@ -73,6 +94,9 @@ export interface DevServerHandle {
 export async function isTemporalServer(address: string, timeoutMs = 3000): Promise<boolean> {
   let connection: NativeConnection | undefined;
   try {
+    // Imported here, not at the top: the gateway spawns the server before it loads the
+    // Temporal SDK (~0.5 s), so the two overlap.
+    const { NativeConnection } = await import('@temporalio/worker');
     // connect() has no timeout of its own; a non-gRPC listener must not hang us.
     const connecting = NativeConnection.connect({ address });
     const timer = sleep(timeoutMs).then(() => undefined);
@@ -169,32 +193,60 @@ function devServerArgs(options: DevServerOptions): string[] {
   return args;
 }
 
+/** A dev server spawned (or a port found taken), not yet known to answer. */
+export interface LaunchedDevServer {
+  /**
+   * Resolves once the server answers, or the server already on the port proved to be
+   * Temporal; rejects with TEMPORAL_START_FAILED / TEMPORAL_PORT_BUSY. Makes Temporal SDK
+   * connections: the SDK runtime must be installed first. Same promise on every call.
+   */
+  ready(): Promise<DevServerHandle>;
+  /** Stop the child if we spawned it (start-up failing elsewhere before ready). */
+  stop(): Promise<void>;
+}
+
 /**
  * Start `temporal server start-dev` as a child process, or reuse a Temporal server that
  * already listens on the port. Anything else on the port is a clear error.
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServerHandle> {
+  return (await launchDevServer(options)).ready();
+}
+
+/**
+ * The first half of startDevServer: check the ports and spawn the child, without waiting
+ * for it or loading the Temporal SDK. The gateway calls it as soon as its config is read,
+ * so the server boots while the rest of ClawdBot is imported, then awaits ready().
+ */
+export async function launchDevServer(options: DevServerOptions): Promise<LaunchedDevServer> {
   const address = `${options.host}:${options.port}`;
   const uiUrl = options.headless ? undefined : `http://${options.host}:${options.uiPort}`;
   const crashListeners: ((description: string) => void)[] = [];
 
   if (await isPortOpen(options.host, options.port)) {
-    if (!(await isTemporalServer(address))) {
-      throw new ClawdbotError(
-        'TEMPORAL_PORT_BUSY',
-        `Port ${options.port} on ${options.host} is in use by something that is not a Temporal server. ` +
-          'Stop that process, or choose another port with --temporal-port (config temporal.dev.port).',
-        { address },
-      );
-    }
-    options.logger.info(`reusing the Temporal server already listening on ${address}`);
+    let checked: Promise<DevServerHandle> | undefined;
+    const reuse = async (): Promise<DevServerHandle> => {
+      if (!(await isTemporalServer(address))) {
+        throw new ClawdbotError(
+          'TEMPORAL_PORT_BUSY',
+          `Port ${options.port} on ${options.host} is in use by something that is not a Temporal server. ` +
+            'Stop that process, or choose another port with --temporal-port (config temporal.dev.port).',
+          { address },
+        );
+      }
+      options.logger.info(`reusing the Temporal server already listening on ${address}`);
+      return {
+        address,
+        uiUrl,
+        owned: false,
+        pid: undefined,
+        crashed: undefined,
+        onCrash: (listener) => crashListeners.push(listener),
+        stop: () => Promise.resolve(),
+      };
+    };
     return {
-      address,
-      uiUrl,
-      owned: false,
-      pid: undefined,
-      crashed: undefined,
-      onCrash: (listener) => crashListeners.push(listener),
+      ready: () => (checked ??= reuse()),
       stop: () => Promise.resolve(),
     };
   }
@@ -226,6 +278,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   let stopping = false;
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  // A binary that cannot be executed at all (EACCES, ENOEXEC, gone since we looked)
+  // emits 'error' and never 'exit'.
+  let spawnError: Error | undefined;
   const exitPromise = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
       exited = { code, signal };
@@ -240,6 +295,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     });
   });
   child.once('error', (error) => {
+    spawnError = error;
     tail += `\n${error.message}`;
   });
 
@@ -253,7 +309,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     },
     onCrash: (listener) => crashListeners.push(listener),
     async stop() {
-      if (exited) return;
+      if (exited || spawnError) return;
       stopping = true;
       child.kill('SIGTERM');
       const killed = await Promise.race([
@@ -268,29 +324,43 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     },
   };
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const deadline = Date.now() + startTimeoutMs;
   options.logger.info(`starting the embedded Temporal server on ${address}`, {
     db: options.dbFile,
   });
-  for (;;) {
-    if (exited) {
-      throw new ClawdbotError(
-        'TEMPORAL_START_FAILED',
-        `The embedded Temporal server exited during start-up (${exited.signal ?? `exit code ${exited.code}`}). ` +
-          `Last output:\n${tail.trim()}`,
-        { logFile },
-      );
+  const waitUntilAnswering = async (): Promise<DevServerHandle> => {
+    for (;;) {
+      if (spawnError) {
+        throw new ClawdbotError(
+          'TEMPORAL_START_FAILED',
+          `The Temporal CLI ${options.binary} could not be run: ${spawnError.message}`,
+          { binary: options.binary, logFile },
+        );
+      }
+      if (exited) {
+        throw new ClawdbotError(
+          'TEMPORAL_START_FAILED',
+          `The embedded Temporal server (${options.binary}) exited during start-up (${exited.signal ?? `exit code ${exited.code}`}). ` +
+            `Last output:\n${tail.trim()}`,
+          { binary: options.binary, logFile },
+        );
+      }
+      if (await isTemporalServer(address, 1000)) return handle;
+      if (Date.now() > deadline) {
+        await handle.stop();
+        throw new ClawdbotError(
+          'TEMPORAL_START_FAILED',
+          `The embedded Temporal server did not answer on ${address} within ${Math.round(startTimeoutMs / 1000)} s. Last output:\n${tail.trim()}`,
+          { binary: options.binary, logFile },
+        );
+      }
+      await sleep(100);
     }
-    if (await isTemporalServer(address, 1000)) break;
-    if (Date.now() > deadline) {
-      await handle.stop();
-      throw new ClawdbotError(
-        'TEMPORAL_START_FAILED',
-        `The embedded Temporal server did not answer on ${address} within ${Math.round((options.startTimeoutMs ?? 60_000) / 1000)} s. Last output:\n${tail.trim()}`,
-        { logFile },
-      );
-    }
-    await sleep(100);
-  }
-  return handle;
+  };
+  let waiting: Promise<DevServerHandle> | undefined;
+  return {
+    ready: () => (waiting ??= waitUntilAnswering()),
+    stop: () => handle.stop(),
+  };
 }

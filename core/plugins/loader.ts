@@ -1,17 +1,17 @@
 /**
- * Loading the enabled plugins: each entry is imported at run time (ClawdBot runs its
- * TypeScript through tsx, so a plugin's `index.ts` needs no build step) and its
+ * Loading the enabled plugins: each entry is imported at run time (a TypeScript
+ * `index.ts` through tsx, see import-entry.ts, so it needs no build step) and its
  * `register(api)` called. A plugin whose entry throws, or that registers something it
  * may not, is recorded as failed and skipped; it never stops the process. Plugin code
  * runs in this process with the user's rights.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { DiscoveredPlugin, PluginDiscovery } from './discovery.js';
 import { resolveEnableState } from './enablement.js';
+import { importPluginEntry } from './import-entry.js';
 import { zodFromJsonSchema } from './json-schema.js';
 import { builtInProviderIds, modelProvidersOf } from './providers.js';
 import {
@@ -120,20 +120,18 @@ async function loadOne(
   const pluginConfig = zodFromJsonSchema(plugin.manifest.configSchema).parse(
     options.config.plugins.entries[plugin.id]?.config ?? {},
   ) as Record<string, unknown>;
-  const module: unknown = await import(pathToFileURL(plugin.entryPath).href).catch(
-    (error: unknown) => {
-      // Outside a `"type": "module"` package, Node and tsx take a .ts entry for CommonJS and
-      // fail with an error that names neither the cause nor the fix.
-      const message = error instanceof Error ? error.message : String(error);
-      if (/require\(\) ES Module|Cannot use import statement/.test(message)) {
-        throw new Error(
-          `${message} — plugin entries are ES modules: add a package.json with {"type": "module"} beside clawdbot.plugin.json`,
-          { cause: error },
-        );
-      }
-      throw error;
-    },
-  );
+  const module: unknown = await importPluginEntry(plugin.entryPath).catch((error: unknown) => {
+    // Outside a `"type": "module"` package, Node and tsx take a .ts entry for CommonJS and
+    // fail with an error that names neither the cause nor the fix.
+    const message = error instanceof Error ? error.message : String(error);
+    if (/require\(\) ES Module|Cannot use import statement/.test(message)) {
+      throw new Error(
+        `${message} — plugin entries are ES modules: add a package.json with {"type": "module"} beside clawdbot.plugin.json`,
+        { cause: error },
+      );
+    }
+    throw error;
+  });
   const register = registerFunction(module);
   if (!register) throw new Error('its entry exports no register(api) function');
   const reserved = options.reserved ?? {};
