@@ -115,18 +115,18 @@ describe('diagnostics-otel plugin', () => {
     expect(llmSpans.map((span) => span.traceId)).toEqual([firstTrace, firstTrace]);
     // The workflow's own spans arrive through the worker's sink once the run has ended.
     await collector.waitFor(() =>
-      named('RunWorkflow:session').some((span) => span.traceId === firstTrace),
+      named('RunWorkflow:sessionTurn').some((span) => span.traceId === firstTrace),
     );
     for (const span of [toolSpan!, ...llmSpans]) {
       const chain = ancestors(span).map((each) => each.name);
-      expect(chain, span.name).toContain('RunWorkflow:session');
+      expect(chain, span.name).toContain('RunWorkflow:sessionTurn');
       expect(chain[0], span.name).toMatch(/^StartActivity:|^StartLocalActivity:/);
     }
     // The trace begins where the gateway handed the message to Temporal.
     const roots = collector.spans.filter(
       (span) => span.traceId === firstTrace && span.parentSpanId === undefined,
     );
-    expect(roots.map((span) => span.name)).toEqual(['SignalWithStartWorkflow:session']);
+    expect(roots.map((span) => span.name)).toEqual(['SignalWithStartWorkflow:sessionTurn']);
     expect(toolSpan!.resource['service.name']).toBe('clawdbot-otel-test');
     expect(collector.refused).toEqual([]);
   });
@@ -140,7 +140,7 @@ describe('diagnostics-otel plugin', () => {
         named('RunActivity:llm.generate').slice(before),
     );
     expect(second!.traceId).not.toBe(firstTrace);
-    expect(ancestors(second!).map((each) => each.name)).toContain('RunWorkflow:session');
+    expect(ancestors(second!).map((each) => each.name)).toContain('RunWorkflow:sessionTurn');
     const inSecond = collector.spans.filter((span) => span.traceId === second!.traceId);
     expect(inSecond.some((span) => span.name === 'RunActivity:tool.read_file')).toBe(false);
   });
