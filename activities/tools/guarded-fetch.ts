@@ -1,7 +1,7 @@
 // A GET that only ever connects to vetted public addresses: each hop of a redirect chain is
 // resolved, vetted and pinned before a byte is sent, and the body is read up to a cap.
 import type { ReadableStream } from 'node:stream/web';
-import { fetch, type Response } from 'undici';
+import type { Response } from 'undici';
 import { clawdbotVersion } from '../../core/version.js';
 import { parseFetchUrl, pinnedAgent, vetUrl, type Resolver } from './net-guard.js';
 import { ToolError } from './tool.js';
@@ -106,7 +106,9 @@ async function follow(start: URL, options: GuardedFetchOptions, signal: AbortSig
       signal,
       ...(redirectedFrom ? { redirectedFrom } : {}),
     });
-    const dispatcher = pinnedAgent(target);
+    const dispatcher = await pinnedAgent(target);
+    // Loaded with the agent above, at the first fetch rather than at start-up.
+    const { fetch } = await import('undici');
     try {
       const response = await fetch(url, { dispatcher, redirect: 'manual', headers, signal }).catch(
         (error: unknown) => {

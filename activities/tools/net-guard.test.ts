@@ -132,7 +132,7 @@ describe('pinned connections', () => {
   });
 
   it('refuses to connect a pinned agent to any other host', async () => {
-    const agent = pinnedAgent({
+    const agent = await pinnedAgent({
       url: new URL(site.url),
       hostname: 'one.test',
       addresses: [{ address: '127.0.0.1', family: 4 }],

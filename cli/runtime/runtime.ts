@@ -40,6 +40,7 @@ import { channelToolActivities } from './channel-tools.js';
 import { startMemoryIndexing } from './memory-indexing.js';
 import type { MemoryWatch } from '../../activities/memory/watcher.js';
 import { startWorker, type RunningWorker } from './worker.js';
+import { collectStartupGarbage, startupGarbageDelayMs } from './startup-garbage.js';
 import { watchConfigFile, type ConfigWatcher } from '../../core/config/watch.js';
 import { temporalSdkPlugins, type PluginRegistry } from '../../core/plugins/registry.js';
 import { channelConfigWithPlugins } from '../../core/plugins/plugin-runtime.js';
@@ -501,6 +502,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       }, 5_000);
       check.unref();
     }
+    // Best effort: a process that cannot collect keeps its memory, nothing else changes.
+    setTimeout(() => {
+      collectStartupGarbage().catch(() => undefined);
+    }, startupGarbageDelayMs).unref();
     return {
       temporalAddress: address,
       gatewayUrl: app ? `http://${config.gateway.bind}:${config.gateway.port}` : undefined,

@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   bundleWorkflowCode,
   type BundlerPlugin,
-  type WorkflowBundleWithSourceMap,
+  type WorkflowBundle,
+  type WorkflowBundlePath,
 } from '@temporalio/worker';
 import type { Logger } from '../../core/logger.js';
 import { packageRoot } from '../../core/paths.js';
@@ -50,21 +58,36 @@ function bundleKey(plugins: readonly BundlerPlugin[]): string {
 }
 
 /**
- * The workflow bundle for the worker. Bundling takes seconds, so the result is cached on
- * disk keyed by a hash of the workflow sources; workflows may import only
- * `@temporalio/workflow` and types, so those files are all the bundle depends on.
+ * The bundle's code with every non-ASCII character written as a `\uXXXX` escape. V8 keeps a
+ * string with even one character above U+00FF at two bytes per character, and this one
+ * (~2 MB, most of it the inline source map) lives in the workflow thread for the whole run:
+ * a few dashes and arrows in comments would double it. In comments, string literals,
+ * regular expressions and identifiers the escape means the same character; only a raw
+ * template string (String.raw) would see the difference, and workflow code uses none.
+ */
+function asciiOnly(code: string): string {
+  return code.replace(
+    /[\u0080-\uffff]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * The workflow bundle for the worker, as the path of its code (the code itself when the
+ * cache directory cannot be written). Bundling takes seconds, so
+ * the result is cached on disk keyed by a hash of the workflow sources; workflows may import
+ * only `@temporalio/workflow` and types, so those files are all the bundle depends on.
+ *
+ * A path rather than the code: the worker keeps its options for its lifetime, so code
+ * passed in would stay on the main thread (~2 MB) after the workflow thread has its copy.
  */
 export async function loadWorkflowBundle(
   logger: Logger,
   plugins: readonly BundlerPlugin[] = [],
-): Promise<WorkflowBundleWithSourceMap> {
+): Promise<WorkflowBundlePath | WorkflowBundle> {
   const key = bundleKey(plugins);
-  const file = join(cacheDir, `workflows-${key}.json`);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
-  } catch {
-    // not cached yet
-  }
+  const codePath = join(cacheDir, `workflows-${key}.js`);
+  if (existsSync(codePath)) return { codePath };
   const started = Date.now();
   const bundle = await bundleWorkflowCode({
     workflowsPath: join(workflowsDir, 'index.ts'),
@@ -79,13 +102,16 @@ export async function loadWorkflowBundle(
     },
   });
   logger.info(`bundled workflows in ${Date.now() - started} ms`);
+  const code = asciiOnly(bundle.code);
   try {
+    // Written whole under a temporary name first, so a concurrent start never reads half a file.
     mkdirSync(cacheDir, { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(bundle));
-    renameSync(temp, file);
+    const temp = `${codePath}.${process.pid}.tmp`;
+    writeFileSync(temp, code);
+    renameSync(temp, codePath);
+    return { codePath };
   } catch (error) {
     logger.debug(`workflow bundle not cached: ${(error as Error).message}`);
+    return { code };
   }
-  return bundle;
 }

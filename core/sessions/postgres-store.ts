@@ -9,7 +9,7 @@
  * forgets the key. Each entry is stored as the exact JSON line the file store would
  * write (`text`, not `jsonb`, which would reorder keys).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { ClawdbotError } from '../errors.js';
 import type { Message } from '../messages.js';
 import {
@@ -75,22 +75,28 @@ export interface PostgresSessionStoreOptions extends Pick<SessionStoreOptions, '
 export class PostgresSessionStore implements SessionStore {
   readonly shared = true;
   readonly location: string;
-  private readonly pool: pg.Pool;
+  /** Loaded on first use: `pg` costs ~3 MB of heap in every process that imports this file. */
+  private readonly pool: Promise<pg.Pool>;
   private readonly now: () => number;
   private initialised: Promise<void> | undefined;
 
   constructor(url: string, options: PostgresSessionStoreOptions = {}) {
     this.location = redactPostgresUrl(url);
     this.now = options.now ?? Date.now;
-    this.pool = new pg.Pool({
-      connectionString: url,
-      max: options.maxConnections ?? 10,
-      connectionTimeoutMillis: 10_000,
-      idleTimeoutMillis: 30_000,
+    this.pool = import('pg').then(({ default: postgres }) => {
+      const pool = new postgres.Pool({
+        connectionString: url,
+        max: options.maxConnections ?? 10,
+        connectionTimeoutMillis: 10_000,
+        idleTimeoutMillis: 30_000,
+      });
+      // An idle connection dropped by the server must not crash the process; the next
+      // query opens a new one.
+      pool.on('error', () => undefined);
+      return pool;
     });
-    // An idle connection dropped by the server must not crash the process; the next
-    // query opens a new one.
-    this.pool.on('error', () => undefined);
+    // A failed load surfaces at the first operation, not as an unhandled rejection now.
+    this.pool.catch(() => undefined);
   }
 
   ready(): Promise<void> {
@@ -282,7 +288,7 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await (await this.pool).end();
   }
 
   private async readLast(
@@ -310,7 +316,7 @@ export class PostgresSessionStore implements SessionStore {
   ): Promise<pg.QueryResult<Row>> {
     await this.init();
     try {
-      return await this.pool.query<Row>(text, values);
+      return await (await this.pool).query<Row>(text, values);
     } catch (error) {
       throw this.storeError(error);
     }
@@ -324,7 +330,7 @@ export class PostgresSessionStore implements SessionStore {
   private async rawTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await (await this.pool).connect();
     } catch (error) {
       throw this.storeError(error);
     }
