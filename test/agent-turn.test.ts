@@ -185,9 +185,8 @@ describe('session ordering and de-duplication', () => {
   });
 
   it('answers a client that sends the next message the instant a turn ends: one end per turn, none lost', async () => {
-    // A session run announces its turn's end as it continues-as-new; a message that reaches
-    // it before the server has taken that step makes the server refuse the step, which then
-    // runs again with the message queued. Either way every message gets its turn, in order.
+    // The end is announced once the run that ran the turn has continued-as-new, so an
+    // instant answer reaches the next run: every message gets its turn, once, in order.
     const sessionKey = 'agent:main:back-to-back';
     const texts = Array.from({ length: 12 }, (_, index) => `quick ${index}`);
     const runIds: string[] = [];
@@ -210,8 +209,7 @@ describe('session ordering and de-duplication', () => {
         status: 'ok',
         text: `echo: ${texts[index]}`,
       });
-      // One end per turn on the bus (the next run's announcement is skipped by the worker
-      // that published it as the run closed).
+      // One end per turn on the bus.
       expect(harness.eventsOf(runId).filter((part) => part.type === 'run-finish')).toHaveLength(1);
     }
     const transcript = await harness.transcript(sessionKey);
@@ -438,7 +436,7 @@ describe('queue modes', () => {
 
 // A replay worker calls no sinks; registering them keeps it from logging each as unknown.
 const replaySinks: InjectedSinks<TurnEventSinks> = {
-  turnEvents: { publish: { fn: () => undefined }, publishAsRunCloses: { fn: () => undefined } },
+  turnEvents: { publish: { fn: () => undefined } },
 };
 
 describe('replay', () => {

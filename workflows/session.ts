@@ -116,8 +116,12 @@ async function sessionRun(input: SessionInput, patchesBuiltIn: boolean): Promise
   });
   const approvals = registerApprovals();
 
-  // The previous run's turn end, announced again now that that run has closed (see the end
-  // of this function).
+  // The previous run's turn is announced as ended only now, once that run has closed: a
+  // client that answers the end at once reaches this run, not the closing one (a signal
+  // arriving while a run completes with continue-as-new fails that workflow task and costs
+  // a replay). Announcing it as the run closed instead (tried: a sink published 5 ms after
+  // the closing task) brought the end ~20 ms sooner but put this run's first task inside
+  // the next turn: a client answering at once waited for it (first delta +6 to +17 ms).
   if (input.announce) {
     const { ref, part } = input.announce;
     // A sink, not a local activity: no extra activation before the run waits for work.
@@ -196,14 +200,6 @@ async function sessionRun(input: SessionInput, patchesBuiltIn: boolean): Promise
   if (seen.length > seenLimit) seen.splice(0, seen.length - seenLimit);
   upsertMemo({ turn: outcome });
   await condition(allHandlersFinished);
-  // The turn's end, announced twice. First by this run, a moment after its last task (the
-  // continue-as-new) has gone to the server: the reply's end reaches the client without
-  // waiting ~25 ms for the next run's first task, and a client that answers it at once
-  // reaches the next run, not this closing one (a message arriving first would make the
-  // server refuse this task: a retry, slower, nothing lost). Then by the next run's first
-  // task, as before: the durable announcement, should this worker die before the first.
-  // The worker publishes the second only when it did not publish the first.
-  if (announcement) turnEvents.publishAsRunCloses({ ...announcement.ref, part: announcement.part });
   await makeContinueAsNewFunc<typeof sessionTurn>({
     workflowType: nextRunType,
     // Only the session's own attributes (the server would copy this run's): the next run

@@ -12,13 +12,6 @@ import type { TurnRef } from './types.js';
 export interface TurnEventSinks extends Sinks {
   turnEvents: {
     publish(event: TurnRef & { part: RunPart }): void;
-    /**
-     * Publish a run's end from the task that closes the run, a few milliseconds after the
-     * worker has sent that task's completion: a client answering the end at once then
-     * reaches the next run. Best effort (the worker may die in between): the next run
-     * announces the end again with `publish`, which the worker skips when it published it.
-     */
-    publishAsRunCloses(event: TurnRef & { part: RunPart }): void;
   };
 }
 

@@ -37,39 +37,17 @@ export interface RunningWorker {
 }
 
 /**
- * How long after a run's closing task the run's end is published (turnEvents
- * publishAsRunCloses): long enough for the task's completion, sent right after the sink
- * calls, to reach the server before a client's instant answer does.
- */
-const closingAnnounceDelayMs = 5;
-/** Run ends remembered per worker, to publish each once. */
-const announcedLimit = 10_000;
-
-/**
  * The turnEvents sink (workflows/turn-events.ts), published as the turn.publish activity
- * does: every worker that runs the session workflow has that activity. A run's end comes
- * twice (as its run closes, then from the next run): the second is skipped when this worker
- * published the first.
+ * does: every worker that runs the session workflow has that activity.
  */
 function turnEventSinks(activities: object): InjectedSinks<TurnEventSinks> {
   const publish = (activities as Partial<Pick<Activities, 'turn.publish'>>)['turn.publish'];
-  const announced = new Set<string>();
-  const once = (event: Parameters<TurnEventSinks['turnEvents']['publish']>[0]) => {
-    if (!publish) throw new Error('this worker has no turn.publish activity');
-    if (event.part.type === 'run-finish') {
-      if (announced.has(event.runId)) return;
-      announced.add(event.runId);
-      if (announced.size > announcedLimit) announced.delete(announced.values().next().value!);
-    }
-    void publish(event);
-  };
   return {
     turnEvents: {
-      publish: { fn: (_info, event) => once(event) },
-      publishAsRunCloses: {
+      publish: {
         fn: (_info, event) => {
           if (!publish) throw new Error('this worker has no turn.publish activity');
-          setTimeout(() => once(event), closingAnnounceDelayMs).unref();
+          void publish(event);
         },
       },
     },

@@ -195,7 +195,7 @@ describe('event hub', () => {
     const publish = publisher(gateway, 'run-twice');
     publish({ type: 'run-start', startedAt: 100 });
     publish({ type: 'run-finish', endedAt: 200, status: 'ok', message: assistant('done') });
-    // A session run's closing task retried: its end comes again.
+    // A session run's first task retried after its worker died: the end comes again.
     publish({ type: 'run-finish', endedAt: 201, status: 'ok', message: assistant('done') });
     publisher(gateway, 'run-next')({ type: 'run-start', startedAt: 300 });
     const events = await runEvents(client, 4);

@@ -158,9 +158,9 @@ export function startEventHub(
 ): () => void {
   const maxRuns = options.maxRuns ?? 10_000;
   const runs = new Map<string, RunState>();
-  // A run's end is published at least once: a session run whose closing task is retried
-  // (a message arrived as it continued-as-new, or its worker died) announces it again.
-  // Clients get one end per run.
+  // A run's end is published at least once: a session run whose first task is retried (its
+  // worker died after publishing) announces the previous turn's end again. Clients get one
+  // end per run.
   const finished = new Set<string>();
   return bus.subscribe((event) => {
     if (event.part.type === 'run-finish') {
