@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import type { TranscriptEntry } from '../core/sessions/index.js';
 import { freePort } from '../core/net.js';
 import { startFakeLlmServer, type FakeLlmServer } from './fakes/llm-server.js';
@@ -70,6 +70,8 @@ const PAGE = `<!doctype html><html><body style="background:#0a0">
 describe('canvas', () => {
   it('presents a page in the viewer, evals in it, and the model sees a snapshot', async () => {
     const viewer = await openViewer();
+    // Closed even when an assertion fails: the next test needs no viewer connected.
+    onTestFinished(() => viewer.close());
     llm.scriptFor('draw the canvas', [
       canvasCall('call_present', { action: 'present', file: 'hello', html: PAGE }),
       canvasCall('call_eval', {
@@ -142,7 +144,6 @@ describe('canvas', () => {
     await gateway.harness.wait(hidden, sessionKey, 120_000);
     expect(await viewer.locator('#frame').isHidden()).toBe(true);
     expect(await viewer.locator('#empty').isVisible()).toBe(true);
-    await viewer.close();
   });
 
   it('says so when no viewer is connected, and serves nothing outside the canvas folder', async () => {
