@@ -439,58 +439,53 @@ const replaySinks: InjectedSinks<TurnEventSinks> = {
   turnEvents: { publish: { fn: () => undefined } },
 };
 
+type Replayable = Parameters<typeof Worker.runReplayHistories>[1];
+
+/** Histories recorded by an earlier version, kept in test/fixtures (base64 protobuf). */
+function fixtureHistories(file: string) {
+  const recorded = JSON.parse(
+    readFileSync(join(import.meta.dirname, 'fixtures', file), 'utf8'),
+  ) as { workflowId: string; history: string }[];
+  return recorded.map(({ workflowId, history }) => ({
+    workflowId,
+    history: temporal.api.history.v1.History.decode(Buffer.from(history, 'base64')),
+  }));
+}
+
+/** Replay histories with today's workflow bundle: each result's error, in order. */
+async function replayErrors(histories: Replayable): Promise<unknown[]> {
+  const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
+  const errors = [];
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle, sinks: replaySinks },
+    histories,
+  ))
+    errors.push(result.error);
+  return errors;
+}
+
 describe('replay', () => {
   it('replays the recorded histories without nondeterminism', async () => {
     expect(replayable.length).toBeGreaterThanOrEqual(5);
-    const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
-    const results = [];
-    for await (const result of Worker.runReplayHistories(
-      { workflowBundle, sinks: replaySinks },
-      replayable,
-    ))
-      results.push(result);
-    expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
+    const errors = await replayErrors(replayable);
+    expect(errors).toEqual(errors.map(() => undefined));
   });
 
   it('replays session runs recorded before the last LLM call finished the turn (a turn.finish local activity)', async () => {
     // Three runs of one session (a plain turn, a one-tool turn, a plain turn) recorded by
     // the version before finish-in-last-call: running sessions keep replaying after an upgrade.
-    const recorded = JSON.parse(
-      readFileSync(
-        join(import.meta.dirname, 'fixtures', 'histories-before-finish-in-call.json'),
-        'utf8',
-      ),
-    ) as { workflowId: string; history: string }[];
-    const histories = recorded.map(({ workflowId, history }) => ({
-      workflowId,
-      history: temporal.api.history.v1.History.decode(Buffer.from(history, 'base64')),
-    }));
+    const histories = fixtureHistories('histories-before-finish-in-call.json');
     expect(histories).toHaveLength(3);
-    const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
-    const results = [];
-    for await (const result of Worker.runReplayHistories(
-      { workflowBundle, sinks: replaySinks },
-      histories,
-    ))
-      results.push(result);
-    expect(results).toHaveLength(3);
-    expect(results.map((result) => result.error)).toEqual([undefined, undefined, undefined]);
+    const errors = await replayErrors(histories);
+    expect(errors).toHaveLength(3);
+    expect(errors).toEqual([undefined, undefined, undefined]);
   });
 
   it('replays session runs of the type before sessionTurn (with its patch markers), which continue as sessionTurn', async () => {
     // A plain, a one-tool and a plain turn recorded by the last version whose session runs
     // were of type `session` and asked patched() in every run: sessions running when a
     // gateway is upgraded replay them, then continue-as-new as `sessionTurn`.
-    const recorded = JSON.parse(
-      readFileSync(
-        join(import.meta.dirname, 'fixtures', 'histories-before-session-turn.json'),
-        'utf8',
-      ),
-    ) as { workflowId: string; history: string }[];
-    const histories = recorded.map(({ workflowId, history }) => ({
-      workflowId,
-      history: temporal.api.history.v1.History.decode(Buffer.from(history, 'base64')),
-    }));
+    const histories = fixtureHistories('histories-before-session-turn.json');
     expect(histories).toHaveLength(3);
     expect(
       histories.map(
@@ -498,40 +493,19 @@ describe('replay', () => {
           each.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name,
       ),
     ).toEqual(['session', 'session', 'session']);
-    const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
-    const results = [];
-    for await (const result of Worker.runReplayHistories(
-      { workflowBundle, sinks: replaySinks },
-      histories,
-    ))
-      results.push(result);
-    expect(results.map((result) => result.error)).toEqual([undefined, undefined, undefined]);
+    const errors = await replayErrors(histories);
+    expect(errors).toEqual([undefined, undefined, undefined]);
   });
 
   it('replays histories recorded before turns ran inside the session (runs of the old version drain)', async () => {
     // A session run with agentTurn children, and the agentTurn workflows themselves (with
     // their turn.prepare local activity), recorded by the previous version of this file.
-    const recorded = JSON.parse(
-      readFileSync(
-        join(import.meta.dirname, 'fixtures', 'histories-before-one-turn-per-run.json'),
-        'utf8',
-      ),
-    ) as { workflowId: string; history: string }[];
-    const histories = recorded.map(({ workflowId, history }) => ({
-      workflowId,
-      history: temporal.api.history.v1.History.decode(Buffer.from(history, 'base64')),
-    }));
+    const histories = fixtureHistories('histories-before-one-turn-per-run.json');
     expect(histories.map((each) => each.workflowId.split(':')[0])).toEqual(
       expect.arrayContaining(['session', 'turn']),
     );
-    const workflowBundle = await loadWorkflowBundle(createLogger('replay', 'warn'));
-    const results = [];
-    for await (const result of Worker.runReplayHistories(
-      { workflowBundle, sinks: replaySinks },
-      histories,
-    ))
-      results.push(result);
-    expect(results).toHaveLength(histories.length);
-    expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
+    const errors = await replayErrors(histories);
+    expect(errors).toHaveLength(histories.length);
+    expect(errors).toEqual(errors.map(() => undefined));
   });
 });
