@@ -3,7 +3,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import type {
-  AssistantMessage,
   ImageBlock,
   Message,
   TextBlock,
@@ -51,40 +50,49 @@ export interface RequestInput extends Conversation {
  * - empty text blocks are dropped (Anthropic rejects them), and so are messages left empty.
  */
 export function repairToolPairing(messages: Message[]): Message[] {
-  // Each assistant message opens a segment holding everything up to the next one.
-  let segment: { assistant?: AssistantMessage; rest: Message[] } = { rest: [] };
-  const segments = [segment];
-  for (const message of messages) {
-    if (message.role === 'assistant') {
-      segment = { assistant: message, rest: [] };
-      segments.push(segment);
-    } else {
-      segment.rest.push(message);
-    }
-  }
+  // Each assistant message opens a segment holding everything up to the next one. A message
+  // that needs no repair is passed on as the same object (most of a history, on every call),
+  // so what is derived from it per object (its JSON length, its provider form) is reused.
   const repaired: Message[] = [];
-  for (const { assistant, rest } of segments) {
+  let start = 0;
+  while (start < messages.length) {
+    const head = messages[start]!;
+    const assistant = head.role === 'assistant' ? head : undefined;
+    let end = assistant ? start + 1 : start;
+    while (end < messages.length && messages[end]!.role !== 'assistant') end++;
     if (assistant) {
-      const callIds = new Set(
-        assistant.content.flatMap((block) => (block.type === 'toolCall' ? [block.id] : [])),
+      let callIds: Set<string> | undefined;
+      for (const block of assistant.content)
+        if (block.type === 'toolCall') (callIds ??= new Set()).add(block.id);
+      let results: Map<string, ToolResultMessage> | undefined;
+      if (callIds)
+        for (let index = start + 1; index < end; index++) {
+          const item = messages[index]!;
+          if (item.role !== 'toolResult' || !callIds.has(item.toolCallId)) continue;
+          if (!results?.has(item.toolCallId)) (results ??= new Map()).set(item.toolCallId, item);
+        }
+      const content = kept(assistant.content, (block) =>
+        block.type === 'text' ? block.text !== '' : (results?.has(block.id) ?? false),
       );
-      const results = new Map<string, ToolResultMessage>();
-      for (const item of rest) {
-        if (item.role !== 'toolResult' || !callIds.has(item.toolCallId)) continue;
-        if (!results.has(item.toolCallId)) results.set(item.toolCallId, item);
+      if (content.length > 0) {
+        repaired.push(content === assistant.content ? assistant : { ...assistant, content });
+        if (results) repaired.push(...results.values());
       }
-      const content = assistant.content.filter((block) =>
-        block.type === 'text' ? block.text !== '' : results.has(block.id),
-      );
-      if (content.length > 0) repaired.push({ ...assistant, content }, ...results.values());
     }
-    for (const item of rest) {
+    for (let index = assistant ? start + 1 : start; index < end; index++) {
+      const item = messages[index]!;
       if (item.role !== 'user') continue;
-      const content = item.content.filter((block) => block.type !== 'text' || block.text !== '');
-      if (content.length > 0) repaired.push({ ...item, content });
+      const content = kept(item.content, (block) => block.type !== 'text' || block.text !== '');
+      if (content.length > 0) repaired.push(content === item.content ? item : { ...item, content });
     }
+    start = end;
   }
   return repaired;
+}
+
+/** The blocks that pass `keep`: the same array when all of them do. */
+function kept<Block>(blocks: Block[], keep: (block: Block) => boolean): Block[] {
+  return blocks.every(keep) ? blocks : blocks.filter(keep);
 }
 
 /** A prompt-cache breakpoint: everything up to and including the marked block is cached. */
@@ -248,7 +256,23 @@ export function toOpenAiRequest(
   };
 }
 
+/**
+ * The OpenAI form of each history message, per message object: a session's history is the
+ * same transcript objects call after call (never mutated), and converting all of it again
+ * on every call was most of this file's cost in a long session. Frozen: a request must not
+ * change what the next one sends.
+ */
+const openAiForms = new WeakMap<Message, OpenAI.ChatCompletionMessageParam>();
+
 function toOpenAiMessage(message: Message): OpenAI.ChatCompletionMessageParam {
+  const known = openAiForms.get(message);
+  if (known) return known;
+  const form = Object.freeze(convertToOpenAi(message));
+  openAiForms.set(message, form);
+  return form;
+}
+
+function convertToOpenAi(message: Message): OpenAI.ChatCompletionMessageParam {
   switch (message.role) {
     case 'user':
       return { role: 'user', content: toOpenAiUserContent(message) };

@@ -139,19 +139,28 @@ export function createSkillCatalog(options: SkillCatalogOptions): SkillCatalog {
     };
   };
 
-  const judge = (skill: LoadedSkill): Eligibility =>
-    skillEligibility(skill, {
+  // What every skill is judged against, read once per pass: the live config stats its file
+  // on each read, and a pass judges every skill (52 bundled ones on each turn's snapshot).
+  const judgeAll = () => {
+    const context = {
       platform,
       env: env(),
       config: options.config(),
-      hasBin: (name) => bins.has(name),
-    });
+      hasBin: (name: string) => bins.has(name),
+    };
+    return (skill: LoadedSkill): Eligibility => skillEligibility(skill, context);
+  };
 
-  const eligible = () => load().skills.filter((skill) => judge(skill).eligible);
+  const eligible = () => {
+    const { skills } = load();
+    const judge = judgeAll();
+    return skills.filter((skill) => judge(skill).eligible);
+  };
 
   return {
     status() {
       const { skills, problems } = load();
+      const judge = judgeAll();
       return {
         problems,
         skills: skills.map((skill) => {
