@@ -68,6 +68,18 @@ describe('repairToolPairing', () => {
     expect(repairToolPairing(history)).toEqual(history);
   });
 
+  it('passes on each message that needs no repair as the same object', () => {
+    // What is derived per message object (JSON lengths, provider forms) is then reused by
+    // every later call of the session instead of being computed again for the whole history.
+    const history = [user('hi'), assistant(call('a')), result('a'), user('next')];
+    const repaired = repairToolPairing(history);
+    repaired.forEach((message, index) => expect(message).toBe(history[index]));
+    const emptied = assistant({ type: 'text', text: '' }, call('b'));
+    const [, kept] = repairToolPairing([user('hi'), emptied, result('b')]);
+    expect(kept).not.toBe(emptied);
+    expect(emptied.content).toHaveLength(2);
+  });
+
   it('moves results in front of a user message that arrived while tools ran', () => {
     const history = [user('hi'), assistant(call('a')), user('also this'), result('a')];
     expect(shape(repairToolPairing(history))).toEqual([
@@ -119,6 +131,20 @@ describe('request bodies', () => {
     const openAi = toOpenAiRequest(input, 'max_completion_tokens');
     expect(Object.keys(openAi).sort()).toEqual(['max_completion_tokens', 'messages', 'model']);
     expect(openAi.messages[0]).toEqual({ role: 'user', content: 'hi' });
+  });
+
+  it('converts a history message for OpenAI once and never lets a request change it', () => {
+    const first = toOpenAiRequest(input, 'max_tokens');
+    const second = toOpenAiRequest(input, 'max_tokens');
+    expect(second.messages[1]).toBe(first.messages[1]);
+    expect(Object.isFrozen(first.messages[1])).toBe(true);
+    // A message with the same content but another object is converted on its own.
+    const copy = toOpenAiRequest(
+      { ...input, messages: input.messages.map((m) => ({ ...m })) },
+      'max_tokens',
+    );
+    expect(copy.messages[1]).not.toBe(first.messages[1]);
+    expect(copy.messages).toEqual(first.messages);
   });
 
   it('rewrites tool ids Anthropic would reject and fills empty results', () => {
