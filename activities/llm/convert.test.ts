@@ -1,7 +1,7 @@
 // The pure pieces: model references, history repair, request bodies, argument and header parsing.
 import { describe, expect, it } from 'vitest';
 import type { AssistantMessage, Message, ToolResultMessage } from '../../core/messages.js';
-import { repairToolPairing, toAnthropicRequest, toOpenAiRequest } from './convert.js';
+import { repairToolPairing, requestJson, toAnthropicRequest, toOpenAiRequest } from './convert.js';
 import { LlmError, parseRetryAfter } from './errors.js';
 import { parseModelRef } from './model-ref.js';
 import { parseToolArguments } from './stream.js';
@@ -131,6 +131,22 @@ describe('request bodies', () => {
     const openAi = toOpenAiRequest(input, 'max_completion_tokens');
     expect(Object.keys(openAi).sort()).toEqual(['max_completion_tokens', 'messages', 'model']);
     expect(openAi.messages[0]).toEqual({ role: 'user', content: 'hi' });
+  });
+
+  it('writes the same JSON as JSON.stringify, reusing each frozen item', () => {
+    const tools = [
+      { name: 'ls', description: 'List \u2028 files', inputSchema: { type: 'object' } },
+    ];
+    const body = {
+      ...toOpenAiRequest({ ...input, system: 'be brief \ud800', tools }, 'max_tokens'),
+      stream: true,
+      stream_options: { include_usage: true },
+      stop: ['a', undefined, null],
+      user: undefined,
+    };
+    expect(requestJson(body)).toBe(JSON.stringify(body));
+    expect(requestJson(body)).toBe(JSON.stringify(body)); // from the kept JSON this time
+    expect(requestJson({})).toBe('{}');
   });
 
   it('converts a history message for OpenAI once and never lets a request change it', () => {

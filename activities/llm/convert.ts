@@ -241,19 +241,53 @@ export function toOpenAiRequest(
     model: input.model,
     messages,
     [maxTokensField]: input.maxTokens,
-    ...(input.tools.length > 0
-      ? {
-          tools: input.tools.map((tool) => ({
-            type: 'function' as const,
-            function: {
-              name: tool.name,
-              description: tool.description,
-              parameters: tool.inputSchema,
-            },
-          })),
-        }
-      : {}),
+    ...(input.tools.length > 0 ? { tools: input.tools.map(toOpenAiTool) } : {}),
   };
+}
+
+/** The OpenAI form of each tool spec, per spec object (the same specs on every call). */
+const openAiTools = new WeakMap<ToolSpec, OpenAI.ChatCompletionFunctionTool>();
+
+function toOpenAiTool(tool: ToolSpec): OpenAI.ChatCompletionFunctionTool {
+  const known = openAiTools.get(tool);
+  if (known) return known;
+  const form = Object.freeze({
+    type: 'function' as const,
+    function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
+  });
+  openAiTools.set(tool, form);
+  return form;
+}
+
+/** The JSON of each frozen provider form (history messages, tools), written once. */
+const formJson = new WeakMap<object, string>();
+
+function itemJson(item: unknown): string {
+  if (typeof item !== 'object' || item === null || !Object.isFrozen(item))
+    return JSON.stringify(item) ?? 'null';
+  let json = formJson.get(item);
+  if (json === undefined) {
+    json = JSON.stringify(item);
+    formJson.set(item, json);
+  }
+  return json;
+}
+
+/**
+ * A request body's JSON, the same value JSON.stringify gives, but with each frozen array
+ * item (a history message or tool in its provider form) stringified once per object rather
+ * than on every call: in a long session, encoding the whole history again was the largest
+ * cost of a call before its first byte.
+ */
+export function requestJson(body: object): string {
+  const fields: string[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    const json = Array.isArray(value)
+      ? `[${value.map(itemJson).join(',')}]`
+      : (JSON.stringify(value) as string | undefined);
+    if (json !== undefined) fields.push(`${JSON.stringify(key)}:${json}`);
+  }
+  return `{${fields.join(',')}}`;
 }
 
 /**

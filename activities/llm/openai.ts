@@ -2,8 +2,9 @@
 // OpenRouter, vLLM, Ollama) with the official SDK; tool calls are reassembled by index.
 import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
+import type { Stream } from 'openai/streaming';
 import type { TextBlock, ToolCallBlock } from '../../core/messages.js';
-import { toOpenAiRequest } from './convert.js';
+import { requestJson, toOpenAiRequest } from './convert.js';
 import type { MaxTokensField } from './convert.js';
 import { LlmError } from './errors.js';
 import type { LlmCallContext } from './errors.js';
@@ -47,6 +48,11 @@ export async function streamOpenAi(options: ProviderCallOptions): Promise<LlmRes
   // OpenAI's reasoning models reject max_tokens; many compatible servers know only max_tokens.
   const maxTokensField: MaxTokensField = isOpenAi ? 'max_completion_tokens' : 'max_tokens';
   const body = toOpenAiRequest(options, maxTokensField);
+  // Bytes, so neither the SDK nor fetch encodes the whole conversation again (requestJson
+  // reuses each history message's JSON); the SDK passes a typed-array body through as is.
+  const bytes = Buffer.from(
+    requestJson({ ...body, stream: true, stream_options: { include_usage: true } }),
+  );
 
   let text = '';
   const calls = new Map<number, { id: string; name: string; json: string }>();
@@ -57,10 +63,13 @@ export async function streamOpenAi(options: ProviderCallOptions): Promise<LlmRes
     context,
     options,
     (signal) =>
-      client.chat.completions.create(
-        { ...body, stream: true, stream_options: { include_usage: true } },
-        { signal },
-      ),
+      // The chat.completions.create call, with the body already encoded.
+      client.post<Stream<OpenAI.ChatCompletionChunk>>('/chat/completions', {
+        body: bytes,
+        headers: { 'content-type': 'application/json' },
+        stream: true,
+        signal,
+      }),
     (chunk) => {
       if (chunk.usage) {
         const cached = chunk.usage.prompt_tokens_details?.cached_tokens ?? 0;
