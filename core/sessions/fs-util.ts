@@ -8,8 +8,27 @@ export function hasErrorCode(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
 
-/** Write `data` to a fresh temp file beside `path`, fsynced if asked; returns its name. */
-async function writeTemp(path: string, data: string, fsync: boolean): Promise<string> {
+/**
+ * One version of a file, as far as a cache needs to know: a file replaced by a rename or a
+ * link is another inode, one written in place has another size or mtime.
+ */
+export interface FileVersion {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Whether two stats describe the same version of a file. */
+export function sameVersion(a: FileVersion, b: FileVersion): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/** Write `data` to a fresh temp file beside `path`, fsynced if asked; its name and version. */
+async function writeTemp(
+  path: string,
+  data: string,
+  fsync: boolean,
+): Promise<{ temp: string; version: FileVersion }> {
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   let file;
   try {
@@ -25,20 +44,30 @@ async function writeTemp(path: string, data: string, fsync: boolean): Promise<st
     // Without this a crash soon after the rename can leave an empty file on some
     // file systems (rename is ordered before the data reaches the disk).
     if (fsync) await file.datasync();
-  } catch (error) {
+    // A rename or link keeps inode, size and mtime: this is the version `path` will have.
+    const { ino, size, mtimeMs } = await file.stat();
     await file.close();
+    return { temp, version: { ino, size, mtimeMs } };
+  } catch (error) {
+    await file.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     throw error;
   }
-  await file.close();
-  return temp;
 }
 
-/** Replace `path` with `data` atomically: readers see the old or the new file, never a mix. */
-export async function writeFileAtomic(path: string, data: string, fsync: boolean): Promise<void> {
-  const temp = await writeTemp(path, data, fsync);
+/**
+ * Replace `path` with `data` atomically: readers see the old or the new file, never a mix.
+ * Returns the version written.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string,
+  fsync: boolean,
+): Promise<FileVersion> {
+  const { temp, version } = await writeTemp(path, data, fsync);
   try {
     await rename(temp, path);
+    return version;
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
@@ -46,7 +75,8 @@ export async function writeFileAtomic(path: string, data: string, fsync: boolean
 }
 
 /**
- * Create `path` holding `data` unless it exists; false if it did. Hard-linking a complete
+ * Create `path` holding `data` unless it exists: the version written, or undefined if it
+ * existed. Hard-linking a complete
  * temp file (instead of `open(path, 'wx')` then writing) means no other process can
  * ever read the file half-written. Needs a file system with hard links (any POSIX one).
  */
@@ -54,13 +84,13 @@ export async function createFileExclusive(
   path: string,
   data: string,
   fsync: boolean,
-): Promise<boolean> {
-  const temp = await writeTemp(path, data, fsync);
+): Promise<FileVersion | undefined> {
+  const { temp, version } = await writeTemp(path, data, fsync);
   try {
     await link(temp, path);
-    return true;
+    return version;
   } catch (error) {
-    if (hasErrorCode(error, 'EEXIST')) return false;
+    if (hasErrorCode(error, 'EEXIST')) return undefined;
     throw error;
   } finally {
     await unlink(temp).catch(() => undefined);

@@ -191,6 +191,27 @@ describe('sessions index', () => {
     expect((await store.ensure(key)).sessionId).not.toBe(entry.sessionId);
   });
 
+  it('reads a record again as soon as another store (another process) replaced it', async () => {
+    // Each store keeps the records it read; the file's version decides whether they still hold.
+    const mine = createSessionStore(stateDir);
+    const other = createSessionStore(stateDir);
+    const first = await mine.ensure(key);
+    expect((await mine.get(key))?.sessionId).toBe(first.sessionId);
+    const { entry } = await other.reset(key);
+    expect((await mine.get(key))?.sessionId).toBe(entry.sessionId);
+    await other.touch(key, { sessionId: entry.sessionId, tokens: { input: 7, output: 3 } });
+    expect(await mine.get(key)).toMatchObject({ inputTokens: 7, outputTokens: 3 });
+    // A touch starts from the record as it is now, not as this store last saw it.
+    await mine.touch(key, { sessionId: entry.sessionId, messageCount: 4 });
+    expect(await other.get(key)).toMatchObject({ inputTokens: 7, messageCount: 4 });
+    // What get returns is the caller's to change.
+    const got = (await mine.get(key))!;
+    got.label = 'changed by the caller';
+    expect((await mine.get(key))?.label).toBeUndefined();
+    await other.index.remove(key);
+    expect(await mine.get(key)).toBeUndefined();
+  });
+
   it('rejects invalid keys and reports corrupt records', async () => {
     const store = createSessionStore(stateDir);
     await expect(store.ensure('')).rejects.toMatchObject({ code: 'INVALID_REQUEST' });

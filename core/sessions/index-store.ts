@@ -9,11 +9,18 @@
  * touch cannot resurrect the id of a session that was reset meanwhile.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ClawdbotError } from '../errors.js';
-import { createFileExclusive, hasErrorCode, KeyedMutex, writeFileAtomic } from './fs-util.js';
+import {
+  createFileExclusive,
+  hasErrorCode,
+  KeyedMutex,
+  sameVersion,
+  writeFileAtomic,
+  type FileVersion,
+} from './fs-util.js';
 import { assertValidSessionKey, newSessionId } from './session-key.js';
 
 /** One session key's index record. */
@@ -84,12 +91,21 @@ export interface SessionIndexOptions {
 const RECORD_FILE = /^[0-9a-f]{64}\.json$/;
 const LIST_READ_BATCH = 64;
 const ENSURE_ATTEMPTS = 5;
+/** Records kept parsed (the sessions with recent turns). */
+const CACHED_RECORDS = 1024;
 
 /** Session key → session id and stats, one file per key. */
 export class SessionIndex {
   private readonly fsync: boolean;
   private readonly now: () => number;
   private readonly locks = new KeyedMutex();
+  /**
+   * Records as last read or written, with the file version they came from. A read that finds
+   * the file at that version (one stat) skips opening and parsing it: every turn reads its
+   * session's record before the first LLM call and again when it finishes. Any other
+   * writer, another process included, replaces the file (another inode) and so misses.
+   */
+  private readonly records = new Map<string, { version: FileVersion; record: SessionIndexEntry }>();
 
   constructor(
     readonly indexDir: string,
@@ -107,7 +123,34 @@ export class SessionIndex {
 
   /** The record of a key, or undefined. */
   async get(sessionKey: string): Promise<SessionIndexEntry | undefined> {
-    return readRecord(this.pathOf(sessionKey));
+    return this.read(this.pathOf(sessionKey));
+  }
+
+  /** A record file's content, from the cache while the file is the version cached. */
+  private async read(path: string): Promise<SessionIndexEntry | undefined> {
+    const known = this.records.get(path);
+    if (known !== undefined) {
+      try {
+        if (sameVersion(known.version, await stat(path))) return { ...known.record };
+      } catch (error) {
+        if (!hasErrorCode(error, 'ENOENT')) throw error;
+        this.records.delete(path);
+        return undefined;
+      }
+    }
+    const read = await readVersioned(path);
+    if (read === undefined) {
+      this.records.delete(path);
+      return undefined;
+    }
+    this.remember(path, read.version, read.record);
+    return read.record;
+  }
+
+  private remember(path: string, version: FileVersion, record: SessionIndexEntry): void {
+    this.records.delete(path);
+    this.records.set(path, { version, record: { ...record } });
+    if (this.records.size > CACHED_RECORDS) this.records.delete(this.records.keys().next().value!);
   }
 
   /** The record of a key, created with a fresh session id if missing. */
@@ -116,10 +159,14 @@ export class SessionIndex {
     return this.locks.run(sessionKey, async () => {
       // Bounded: only a delete racing each attempt can make the re-read miss.
       for (let attempt = 0; attempt < ENSURE_ATTEMPTS; attempt++) {
-        const existing = await readRecord(path);
+        const existing = await this.read(path);
         if (existing !== undefined) return existing;
         const entry = freshEntry(sessionKey, init, this.now());
-        if (await createFileExclusive(path, serialize(entry), this.fsync)) return entry;
+        const version = await createFileExclusive(path, serialize(entry), this.fsync);
+        if (version !== undefined) {
+          this.remember(path, version, entry);
+          return entry;
+        }
       }
       throw new ClawdbotError('UNAVAILABLE', 'Session index entry keeps vanishing', { sessionKey });
     });
@@ -132,12 +179,12 @@ export class SessionIndex {
   ): Promise<SessionIndexEntry | undefined> {
     const path = this.pathOf(sessionKey);
     return this.locks.run(sessionKey, async () => {
-      const current = await readRecord(path);
+      const current = await this.read(path);
       if (current === undefined) return undefined;
       if (update.sessionId !== undefined && update.sessionId !== current.sessionId)
         return undefined;
       const next = touchedEntry(current, update, this.now());
-      await writeFileAtomic(path, serialize(next), this.fsync);
+      this.remember(path, await writeFileAtomic(path, serialize(next), this.fsync), next);
       return next;
     });
   }
@@ -148,9 +195,9 @@ export class SessionIndex {
   ): Promise<{ entry: SessionIndexEntry; previous?: SessionIndexEntry }> {
     const path = this.pathOf(sessionKey);
     return this.locks.run(sessionKey, async () => {
-      const previous = await readRecord(path);
+      const previous = await this.read(path);
       const entry = freshEntry(sessionKey, keptOnReset(previous), this.now());
-      await writeFileAtomic(path, serialize(entry), this.fsync);
+      this.remember(path, await writeFileAtomic(path, serialize(entry), this.fsync), entry);
       return previous === undefined ? { entry } : { entry, previous };
     });
   }
@@ -159,10 +206,10 @@ export class SessionIndex {
   async patch(sessionKey: string, patch: SessionPatch): Promise<SessionIndexEntry | undefined> {
     const path = this.pathOf(sessionKey);
     return this.locks.run(sessionKey, async () => {
-      const current = await readRecord(path);
+      const current = await this.read(path);
       if (current === undefined) return undefined;
       const next = patchedEntry(current, patch, this.now());
-      await writeFileAtomic(path, serialize(next), this.fsync);
+      this.remember(path, await writeFileAtomic(path, serialize(next), this.fsync), next);
       return next;
     });
   }
@@ -171,7 +218,8 @@ export class SessionIndex {
   async remove(sessionKey: string): Promise<SessionIndexEntry | undefined> {
     const path = this.pathOf(sessionKey);
     return this.locks.run(sessionKey, async () => {
-      const current = await readRecord(path);
+      const current = await this.read(path);
+      this.records.delete(path);
       if (current === undefined) return undefined;
       try {
         await unlink(path);
@@ -272,6 +320,26 @@ export function touchedEntry(
 
 function serialize(entry: SessionIndexEntry): string {
   return `${JSON.stringify(entry, null, 2)}\n`;
+}
+
+/** A record file's content and the version it was read at (from one open file). */
+async function readVersioned(
+  path: string,
+): Promise<{ record: SessionIndexEntry; version: FileVersion } | undefined> {
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+  try {
+    const { ino, size, mtimeMs } = await file.stat();
+    const text = await file.readFile('utf8');
+    return { record: parseIndexRecord(text, { path }), version: { ino, size, mtimeMs } };
+  } finally {
+    await file.close();
+  }
 }
 
 async function readRecord(path: string): Promise<SessionIndexEntry | undefined> {
