@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -185,6 +185,28 @@ describe('transcript', () => {
       user('c'),
       user('d'),
     ]);
+  });
+
+  it('an append after the transcript was moved or replaced goes to the file now at its path', async () => {
+    // The store keeps a transcript open between appends; that must never write into a file
+    // that is no longer the session's transcript.
+    const store = createSessionStore(stateDir);
+    const path = store.transcripts.pathOf(session.sessionId);
+    await store.append(session, [messageEntry('a', user('a'))]);
+    // Replaced behind the store's back (another process): the kept file is not used.
+    const [header] = await rawLines();
+    await rename(path, `${path}.moved`);
+    await writeFile(path, `${header}\n`);
+    await store.append(session, [messageEntry('b', user('b'))]);
+    expect(await store.readHistory(session.sessionId, { limit: 10 })).toEqual([user('b')]);
+    expect((await readFile(`${path}.moved`, 'utf8')).trim().split('\n')).toHaveLength(2);
+    // Archived by this store: the next append starts a new transcript.
+    expect(await store.transcripts.archive(session.sessionId)).toBe(true);
+    await store.append(session, [messageEntry('c', user('c'))]);
+    expect(await store.readHistory(session.sessionId, { limit: 10 })).toEqual([user('c')]);
+    const archived = join(stateDir, 'sessions', 'deleted', session.sessionId, 'transcript.jsonl');
+    expect(await readFile(archived, 'utf8')).toContain('"b"');
+    expect(await readFile(archived, 'utf8')).not.toContain('"c"');
   });
 
   it('a read after the transcript was replaced (another inode) or cut short reads it afresh', async () => {

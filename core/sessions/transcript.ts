@@ -20,7 +20,7 @@
  * A crash mid-write leaves a torn last line; the next append starts on a fresh line and
  * readers skip lines that do not parse.
  */
-import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ClawdbotError } from '../errors.js';
 import type { Message } from '../messages.js';
@@ -50,6 +50,9 @@ export const ENTRY_ID_MAX_LENGTH = 512;
 
 const CACHED_FILES = 256;
 const CACHED_IDS_PER_FILE = 2 * DEDUP_MIN_ENTRIES;
+/** Transcripts kept open for appending, and for how long after their last append. */
+const OPEN_APPENDERS = 64;
+const APPENDER_IDLE_MS = 5_000;
 
 /** Which session a transcript belongs to (the key goes into the header line). */
 export interface SessionRef {
@@ -82,6 +85,18 @@ interface TailState {
   ids: Set<string>; // oldest first
 }
 
+// A transcript kept open between appends: a turn appends several times within seconds
+// (the user message, each reply, each tool result), and opening and closing the file for
+// each was two of the five file operations of an append, on the path to the first token.
+interface Appender {
+  file: FileHandle;
+  ino: number;
+  busy: boolean;
+  /** Closed as soon as it is not busy: evicted, idle, replaced or archived. */
+  retired: boolean;
+  idle: NodeJS.Timeout;
+}
+
 /** Every entry id must be a non-empty string of at most ENTRY_ID_MAX_LENGTH. */
 export function assertEntryIds(entries: readonly NewTranscriptEntry[]): void {
   for (const entry of entries) {
@@ -102,6 +117,8 @@ export class TranscriptStore {
   private readonly tails = new Map<string, TailState>();
   // Parsed transcript lines of recent reads (see transcript-read-cache.ts).
   private readonly reads: TranscriptReadCache;
+  // Open transcripts by session id, least recently used first.
+  private readonly appenders = new Map<string, Appender>();
 
   constructor(
     readonly sessionsDir: string,
@@ -133,9 +150,9 @@ export class TranscriptStore {
     path: string,
     entries: readonly NewTranscriptEntry[],
   ): Promise<AppendResult> {
-    const file = await openForAppend(path);
+    const { appender, stat } = await this.openAppender(session.sessionId, path);
+    const { file } = appender;
     try {
-      const stat = await file.stat();
       const cached = this.tails.get(session.sessionId);
       const tail =
         cached !== undefined && cached.ino === stat.ino && cached.size === stat.size
@@ -162,6 +179,7 @@ export class TranscriptStore {
           if (this.fsync) await file.datasync();
         } catch (error) {
           this.tails.delete(session.sessionId); // a partial write may have happened
+          this.retire(session.sessionId, appender);
           throw error;
         }
         if (this.fsync && stat.size === 0) {
@@ -177,8 +195,68 @@ export class TranscriptStore {
       this.remember(session.sessionId, tail);
       return result;
     } finally {
-      await file.close();
+      appender.busy = false;
+      if (appender.retired) await appender.file.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * The session's open transcript while it is still the file at `path` (same inode: a
+   * transcript archived or replaced, by this process or another, is opened anew), with the
+   * file's current size and inode. Runs under the session's lock, so a session's appender
+   * serves one append at a time.
+   */
+  private async openAppender(
+    sessionId: string,
+    path: string,
+  ): Promise<{ appender: Appender; stat: { ino: number; size: number } }> {
+    const known = this.appenders.get(sessionId);
+    if (known !== undefined) {
+      let current: { ino: number; size: number } | undefined;
+      try {
+        current = await stat(path);
+      } catch (error) {
+        if (!hasErrorCode(error, 'ENOENT')) throw error;
+      }
+      if (current !== undefined && current.ino === known.ino && !known.retired) {
+        this.appenders.delete(sessionId);
+        this.appenders.set(sessionId, known);
+        known.busy = true;
+        known.idle.refresh();
+        return { appender: known, stat: { ino: current.ino, size: current.size } };
+      }
+      this.retire(sessionId, known);
+    }
+    const file = await openForAppend(path);
+    let opened;
+    try {
+      opened = await file.stat();
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+    const appender: Appender = {
+      file,
+      ino: opened.ino,
+      busy: true,
+      retired: false,
+      idle: setTimeout(() => this.retire(sessionId, appender), APPENDER_IDLE_MS).unref(),
+    };
+    this.appenders.set(sessionId, appender);
+    for (const [oldest, other] of this.appenders) {
+      if (this.appenders.size <= OPEN_APPENDERS) break;
+      this.retire(oldest, other);
+    }
+    return { appender, stat: { ino: opened.ino, size: opened.size } };
+  }
+
+  /** Stop reusing an appender; it is closed now, or when its append finishes. */
+  private retire(sessionId: string, appender: Appender): void {
+    if (this.appenders.get(sessionId) === appender) this.appenders.delete(sessionId);
+    clearTimeout(appender.idle);
+    if (appender.retired) return;
+    appender.retired = true;
+    if (!appender.busy) void appender.file.close().catch(() => undefined);
   }
 
   private header(session: SessionRef, ts: number): TranscriptEntry {
@@ -293,6 +371,8 @@ export class TranscriptStore {
     await mkdir(deletedDir, { recursive: true });
     this.tails.delete(sessionId);
     this.reads.forget(sessionId);
+    const appender = this.appenders.get(sessionId);
+    if (appender !== undefined) this.retire(sessionId, appender);
     try {
       await rename(from, join(deletedDir, sessionId));
       return true;
