@@ -35,6 +35,10 @@ RUN node scripts/build-dist.mjs
 RUN mkdir -p node_modules/.cache/clawdbot /data \
   && chown node:node node_modules/.cache/clawdbot /data
 ENV CLAWDBOT_STATE_DIR=/data
+# glibc gives each thread that allocates under contention its own malloc arena (up to 8 per
+# core), and each keeps freed memory; two arenas hold an idle gateway ~10-14 MB smaller,
+# at no CPU cost measured (bench:perf). Read only at process start, hence here.
+ENV MALLOC_ARENA_MAX=2
 USER node
 VOLUME /data
 EXPOSE 18789
