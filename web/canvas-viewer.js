@@ -67,8 +67,19 @@ window.addEventListener('message', (event) => {
   if (!data || data.type !== 'clawdbot-canvas-eval' || !evals.has(data.id)) return;
   const waiter = evals.get(data.id);
   evals.delete(data.id);
-  waiter(data.ok ? { ok: true, value: data.value } : { ok: false, error: data.error });
+  waiter.settle(data.ok ? { ok: true, value: data.value } : { ok: false, error: data.error });
 });
+
+// A page that (re)loads while an eval waits never saw it, or saw it and was replaced before
+// it could answer: a live reload after the file changed, or a present racing the eval on a
+// busy machine. Its bridge is ready at 'load', so the waiting evals are sent again.
+frame.addEventListener('load', () => {
+  for (const [id, waiter] of evals) postEval(id, waiter.script);
+});
+
+function postEval(id, script) {
+  frame.contentWindow?.postMessage({ type: 'clawdbot-canvas-eval', id, script }, '*');
+}
 
 function runInPage(script) {
   return new Promise((resolve) => {
@@ -77,11 +88,14 @@ function runInPage(script) {
       evals.delete(id);
       resolve({ ok: false, error: 'The canvas page did not answer (does it still load?).' });
     }, EVAL_TIMEOUT_MS);
-    evals.set(id, (outcome) => {
-      clearTimeout(timer);
-      resolve(outcome);
+    evals.set(id, {
+      script,
+      settle(outcome) {
+        clearTimeout(timer);
+        resolve(outcome);
+      },
     });
-    frame.contentWindow.postMessage({ type: 'clawdbot-canvas-eval', id, script }, '*');
+    postEval(id, script);
   });
 }
 
