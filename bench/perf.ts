@@ -6,7 +6,10 @@
 // Run: npm run bench:perf [-- --runs 3] [--long] [--new-sessions N] [--seconds S]
 //   --runs N          repeat the whole measurement N times and report each row's median
 //   --long            the new-session row over 10,000 sessions (its trend), not 1,000
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   --process-warmup N  turns on a session of their own before the warm rows (default 200)
+//   --threads         also print where the CPU of a warm turn goes: the gateway process's
+//                     threads grouped by name (main, workflow thread, Core's tokio, V8, libuv)
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,14 +34,17 @@ const { values: args } = parseArgs({
     long: { type: 'boolean', default: false },
     'new-sessions': { type: 'string' },
     turns: { type: 'string', default: '200' },
+    'process-warmup': { type: 'string', default: '200' },
     seconds: { type: 'string', default: '30' },
     'tool-turns': { type: 'string', default: '50' },
+    threads: { type: 'boolean', default: false },
     // Skip the first, unmeasured start (the workflow bundle is cached already).
     'no-warmup-start': { type: 'boolean', default: false },
   },
 });
 const runs = Number(args.runs);
 const warmTurns = Number(args.turns);
+const processWarmup = Number(args['process-warmup']);
 const newSessions = Number(args['new-sessions'] ?? (args.long ? 10_000 : 1000));
 const throughputSeconds = Number(args.seconds);
 const toolTurns = Number(args['tool-turns']);
@@ -166,6 +172,64 @@ function cpuMs(pid: number): number {
   }
 }
 
+/** CPU ms of each thread of a process, by thread id, with the thread's name. */
+function threadCpu(pid: number): Map<string, { name: string; ms: number }> {
+  const threads = new Map<string, { name: string; ms: number }>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(tid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 });
+    } catch {
+      // the thread ended while we looked
+    }
+  }
+  return threads;
+}
+
+/** CPU ms per turn between two readings, grouped by thread name (digits dropped). */
+function threadCpuPerTurn(
+  pid: number,
+  before: Map<string, { name: string; ms: number }>,
+  after: Map<string, { name: string; ms: number }>,
+  turns: number,
+): string {
+  const groups = new Map<string, number>();
+  // The busiest unnamed thread after main is the workflow thread (a worker_thread is named
+  // like V8's platform threads, "node").
+  const spentBy = [...after].map(([tid, { name, ms }]) => ({
+    tid,
+    name,
+    spent: ms - (before.get(tid)?.ms ?? 0),
+  }));
+  const workflowThread = spentBy
+    .filter((each) => each.name === 'node' && each.tid !== String(pid))
+    .sort((a, b) => b.spent - a.spent)[0]?.tid;
+  for (const { tid, name, spent } of spentBy) {
+    const group =
+      tid === String(pid)
+        ? 'main'
+        : tid === workflowThread
+          ? 'workflow thread'
+          : name === 'node'
+            ? 'V8 platform'
+            : name.replace(/[\d-]+$/, '').trim() || name;
+    groups.set(group, (groups.get(group) ?? 0) + spent / turns);
+  }
+  return [...groups]
+    .filter(([, ms]) => ms >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([group, ms]) => `${group} ${ms.toFixed(1)}`)
+    .join(', ');
+}
+
 function rssMb(pid: number): number {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -244,18 +308,30 @@ async function measureOnce(
     const client = await ProtocolClient.connect(wsUrl);
     const tag = `r${run}`;
 
+    // A warm process first: turns on a session of their own, so V8 has compiled the turn
+    // path before the warm rows are read (it is still compiling after the first 200 turns of
+    // a fresh process, ~4 ms of CPU a turn in the first 100), as it has in a gateway that
+    // has been up a while. The measured session's own history is as it was without them.
+    for (let i = 0; i < processWarmup; i++)
+      await clientTurn(client, `agent:main:perf-process-warmup-${tag}`, `${tag}-pw-${i}`);
+
     // Warm session: a few turns to warm it, then the measured ones, one after another.
     const warmKey = `agent:main:perf-warm-${tag}`;
     for (let i = 0; i < 20; i++) await clientTurn(client, warmKey, `${tag}-warmup-${i}`);
     const serverPids = descendantPids(pid);
     const serverCpu = () => serverPids.reduce((sum, each) => sum + cpuMs(each), 0);
     const cpuBefore = cpuMs(pid);
+    const threadsBefore = args.threads ? threadCpu(pid) : undefined;
     const serverBefore = serverCpu();
     const warm: ClientTurn[] = [];
     for (let i = 0; i < warmTurns; i++)
       warm.push(await clientTurn(client, warmKey, `${tag}-w-${i}`));
     values.cpuPerTurn = (cpuMs(pid) - cpuBefore) / warmTurns;
     values.serverCpuPerTurn = (serverCpu() - serverBefore) / warmTurns;
+    if (threadsBefore)
+      console.log(
+        `  run ${run}, warm turn CPU by thread (ms/turn): ${threadCpuPerTurn(pid, threadsBefore, threadCpu(pid), warmTurns)}`,
+      );
     values.warmP50 = percentile(warm.map(firstDelta), 50);
     values.warmP99 = percentile(warm.map(firstDelta), 99);
     loads.warmP50 = loads.warmP99 = loads.cpuPerTurn = loads.serverCpuPerTurn = load();
@@ -352,7 +428,9 @@ async function main(): Promise<void> {
   console.log(
     `bench:perf — ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load ${loadavg()
       .map((each) => each.toFixed(2))
-      .join(' ')}; ${runs} run(s); ${warmTurns} warm turns, ${newSessions} new sessions, ` +
+      .join(
+        ' ',
+      )}; ${runs} run(s); ${processWarmup} turns warming the process, then ${warmTurns} warm turns, ${newSessions} new sessions, ` +
       `${throughputSeconds} s of ${throughputSessions} sessions, ${toolTurns} one-tool turns per run`,
   );
   console.log(
