@@ -140,7 +140,13 @@ describe('diagnostics-otel plugin', () => {
         named('RunActivity:llm.generate').slice(before),
     );
     expect(second!.traceId).not.toBe(firstTrace);
-    expect(ancestors(second!).map((each) => each.name)).toContain('RunWorkflow:sessionTurn');
+    // The workflow's spans come through the sink once the run has ended, which can be a
+    // moment after its activities' spans (a CI run read the chain too early).
+    const chain = await collector.waitFor(() => {
+      const names = ancestors(second!).map((each) => each.name);
+      return names.includes('RunWorkflow:sessionTurn') && names;
+    });
+    expect(chain).toContain('RunWorkflow:sessionTurn');
     const inSecond = collector.spans.filter((span) => span.traceId === second!.traceId);
     expect(inSecond.some((span) => span.name === 'RunActivity:tool.read_file')).toBe(false);
   });
