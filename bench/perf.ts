@@ -160,13 +160,17 @@ type Loads = Record<string, number>;
 
 const load = () => loadavg()[0]!;
 
+/** CPU time (user + system) so far, in ms, from a process's or thread's /proc stat line. */
+function statCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 /** CPU time (user + system) of a process so far, in ms, from /proc. */
 function cpuMs(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return 0;
   }
@@ -185,8 +189,7 @@ function threadCpu(pid: number): Map<string, { name: string; ms: number }> {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      threads.set(tid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 });
+      threads.set(tid, { name, ms: statCpuMs(stat) });
     } catch {
       // the thread ended while we looked
     }
@@ -425,13 +428,14 @@ function format(value: number, unit: string): string {
 }
 
 async function main(): Promise<void> {
+  const loadNow = loadavg()
+    .map((each) => each.toFixed(2))
+    .join(' ');
   console.log(
-    `bench:perf — ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load ${loadavg()
-      .map((each) => each.toFixed(2))
-      .join(
-        ' ',
-      )}; ${runs} run(s); ${processWarmup} turns warming the process, then ${warmTurns} warm turns, ${newSessions} new sessions, ` +
-      `${throughputSeconds} s of ${throughputSessions} sessions, ${toolTurns} one-tool turns per run`,
+    `bench:perf — ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load ${loadNow}; ` +
+      `${runs} run(s); ${processWarmup} turns warming the process, then ${warmTurns} warm turns, ` +
+      `${newSessions} new sessions, ${throughputSeconds} s of ${throughputSessions} sessions, ` +
+      `${toolTurns} one-tool turns per run`,
   );
   console.log(
     'ClawdBot: `clawdbot gateway` (embedded Temporal) as a child process, a protocol-v3 WebSocket client, the scripted LLM answering at once.',
