@@ -120,7 +120,7 @@ export function createActivities(unredacted: ActivityDeps) {
     ...createLlmActivity({
       ...deps,
       prepare: (input) => turn['turn.prepare'](input),
-      finish: (input) => turn['turn.finish'](input),
+      finish: (input, recorded) => turn['turn.finish'](input, recorded),
       workspaceDir: deps.paths.workspaceDir,
       skills,
       hostId: placement.hostId,

@@ -43,8 +43,11 @@ export interface LlmActivityDeps {
   sandboxesDir: string;
   /** Resolve the session, record the user messages, announce the run (idempotent). */
   prepare: (input: PrepareInput) => Promise<PreparedTurn>;
-  /** What turn.finish does: record the turn's end (idempotent). */
-  finish: (input: FinishInput) => Promise<FinishedTurn>;
+  /**
+   * What turn.finish does: record the turn's end (idempotent), once `recorded` (the step's
+   * own transcript write, if still under way) is done.
+   */
+  finish: (input: FinishInput, recorded?: Promise<unknown>) => Promise<FinishedTurn>;
   /** The config as edits leave it (providers' keys and URLs apply from the next call). */
   liveConfig: () => Config;
   /** Token budgets and history selection, shared with the compaction activity. */
@@ -114,19 +117,30 @@ export function createLlmActivity(deps: LlmActivityDeps) {
         ...(owner !== undefined && request.skills === undefined ? { skills } : {}),
       });
       // A reply without tool calls ends the turn: finish it here when the workflow asked.
-      const final = async (reply: StepReply): Promise<GenerateResult> => {
+      // `recorded` is the reply's transcript write when still under way: finishing updates
+      // the index meanwhile (two writes that wait on the disk, one after the other before).
+      const final = async (
+        reply: StepReply,
+        recorded?: Promise<unknown>,
+      ): Promise<GenerateResult> => {
         const { finishIfFinal } = request;
-        if (finishIfFinal === undefined || reply.toolCalls.length > 0) return withPrepared(reply);
-        const finished = await deps.finish({
-          sessionKey: input.sessionKey,
-          sessionId: input.sessionId,
-          runId: input.runId,
-          turnId: input.turnId,
-          status: 'ok',
-          last: reply.message,
-          usage: addUsage(finishIfFinal.usageBefore, reply.message.usage),
-          ...(finishIfFinal.announce ? {} : { announce: false }),
-        });
+        if (finishIfFinal === undefined || reply.toolCalls.length > 0) {
+          await recorded;
+          return withPrepared(reply);
+        }
+        const finished = await deps.finish(
+          {
+            sessionKey: input.sessionKey,
+            sessionId: input.sessionId,
+            runId: input.runId,
+            turnId: input.turnId,
+            status: 'ok',
+            last: reply.message,
+            usage: addUsage(finishIfFinal.usageBefore, reply.message.usage),
+            ...(finishIfFinal.announce ? {} : { announce: false }),
+          },
+          recorded,
+        );
         return withPrepared({ ...reply, finished });
       };
       const session = { sessionId: input.sessionId, sessionKey: input.sessionKey };
@@ -288,11 +302,15 @@ export function createLlmActivity(deps: LlmActivityDeps) {
           }
         }
         const message: AssistantMessage = { role: 'assistant', ...response, timestamp: Date.now() };
-        await deps.store.append(session, [
-          { type: 'message', id: entryId, runId: input.runId, message },
-        ]);
-        publishPart(deps.bus, input, { type: 'message-final', step: input.step, message });
-        return final({ message, toolCalls: toolCalls(message) });
+        const recorded = deps.store
+          .append(session, [{ type: 'message', id: entryId, runId: input.runId, message }])
+          .then(() =>
+            publishPart(deps.bus, input, { type: 'message-final', step: input.step, message }),
+          );
+        // Awaited by final(); this handler only keeps a failure that final() never reached
+        // (it threw first) from being an unhandled rejection.
+        recorded.catch(() => undefined);
+        return await final({ message, toolCalls: toolCalls(message) }, recorded);
       } catch (error) {
         // Rethrow Temporal's own cancellation so the server records the activity as cancelled.
         if (error instanceof LlmAbortError && error.cause instanceof Error) throw error.cause;

@@ -352,7 +352,15 @@ export function createTurnActivities({
     },
 
     /** Record how the turn ended, update the session's token counts, announce the end. */
-    async 'turn.finish'(input: FinishInput): Promise<{ text: string; announcement?: RunPart }> {
+    /**
+     * Record the turn's end. `recorded` (in-process callers only: the LLM step that ends the
+     * turn) is the turn's last transcript write, still under way: the index is updated
+     * meanwhile, and the hooks run once both are done, so they see the whole turn.
+     */
+    async 'turn.finish'(
+      input: FinishInput,
+      recorded?: Promise<unknown>,
+    ): Promise<{ text: string; announcement?: RunPart }> {
       const sessionId = input.sessionId || (await store.ensure(input.sessionKey)).sessionId;
       const session = { sessionId, sessionKey: input.sessionKey };
       let final: AssistantMessage | undefined = input.last;
@@ -399,16 +407,19 @@ export function createTurnActivities({
           },
         ]);
       }
-      await store.touch(input.sessionKey, {
-        sessionId,
-        tokens: {
-          input: input.usage.input,
-          output: input.usage.output,
-          total: input.usage.totalTokens,
-          cacheRead: input.usage.cacheRead,
-          cacheWrite: input.usage.cacheWrite,
-        },
-      });
+      await Promise.all([
+        recorded,
+        store.touch(input.sessionKey, {
+          sessionId,
+          tokens: {
+            input: input.usage.input,
+            output: input.usage.output,
+            total: input.usage.totalTokens,
+            cacheRead: input.usage.cacheRead,
+            cacheWrite: input.usage.cacheWrite,
+          },
+        }),
+      ]);
       const text = final
         ? final.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('')
         : '';

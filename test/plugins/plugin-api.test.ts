@@ -135,7 +135,8 @@ describe('a user plugin in the runtime', () => {
     const events = readFileSync(join(harness.paths.stateDir, 'hello-events.log'), 'utf8');
     expect(events).toContain('gateway_start');
     expect(events).toContain('after_tool_call hello_echo');
-    expect(events).toContain('agent_end ok');
+    expect(events).toContain('agent_end ok after the reply');
+    expect(events).not.toContain('before the reply');
     expect(readFileSync(join(harness.paths.stateDir, 'hello-service.state'), 'utf8')).toBe(
       'started',
     );
