@@ -1,19 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { WorkerThreadClient } from '@temporalio/worker/lib/workflow/threaded-vm.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
 
-// patches/temporalio-worker-sink-calls.mjs: a workflow activation's sink calls come back with
-// its completion instead of through a second request to the workflow thread. The session
-// workflow announces each turn's end through a sink, so what must not change is that every
-// call reaches the sink once, in the order the workflow made it.
+// Two patches cut the requests the worker sends its workflow thread:
+// patches/temporalio-worker-sink-calls.mjs returns an activation's sink calls with its
+// completion, patches/temporalio-worker-workflow-creation.mjs creates a run with its first
+// activation. The session workflow announces each turn's end through a sink, and every turn
+// is a new run, so what must not change is that runs start and every sink call reaches the
+// sink once, in the order the workflow made it.
 
 const applyPatches = join(packageRoot, 'scripts', 'apply-patches.mjs');
 
-describe('the sink calls patch', () => {
+describe('the workflow thread patches', () => {
   let connection: NativeConnection;
   let clientConnection: Connection;
   let client: Client;
@@ -21,6 +24,7 @@ describe('the sink calls patch', () => {
   let running: Promise<void>;
   const recorded: { workflowId: string; step: string }[] = [];
   const requests: string[] = [];
+  const clients = new Set<WorkerThreadClient>();
   const taskQueue = `sink-calls-${process.pid}-${Date.now()}`;
   const { prototype } = WorkerThreadClient;
   const send = Object.getOwnPropertyDescriptor(prototype, 'send')!.value as typeof prototype.send;
@@ -29,6 +33,7 @@ describe('the sink calls patch', () => {
     // Every request the worker sends to its workflow thread, by type.
     prototype.send = function (this: WorkerThreadClient, input) {
       requests.push(input.type);
+      clients.add(this);
       return send.call(this, input);
     };
     const address = inject('temporalAddress');
@@ -62,10 +67,10 @@ describe('the sink calls patch', () => {
     await connection?.close();
   });
 
-  it('is applied to the installed SDK', () => {
-    expect(execFileSync('node', [applyPatches, '--check'], { encoding: 'utf8' })).toContain(
-      'temporalio-worker-sink-calls is applied',
-    );
+  it('are applied to the installed SDK', () => {
+    const check = execFileSync('node', [applyPatches, '--check'], { encoding: 'utf8' });
+    expect(check).toContain('temporalio-worker-sink-calls is applied');
+    expect(check).toContain('temporalio-worker-workflow-creation is applied');
   });
 
   it('delivers every sink call once, in order, without a request of its own', async () => {
@@ -80,5 +85,28 @@ describe('the sink calls patch', () => {
       5,
     );
     expect(requests).not.toContain('extract-sink-calls');
+    expect(requests).not.toContain('create-workflow');
+  });
+
+  it('runs many workflows side by side, each created with its first activation', async () => {
+    requests.length = 0;
+    const before = [...clients].reduce((sum, thread) => sum + thread.getActiveWorkflowCount(), 0);
+    const ids = Array.from({ length: 8 }, (_, index) => `sink-many-${Date.now()}-${index}`);
+    await Promise.all(
+      ids.map((workflowId) =>
+        client.workflow.execute('sinkTrail', { taskQueue, workflowId, args: [2] }),
+      ),
+    );
+    for (const workflowId of ids) {
+      expect(
+        recorded.filter((call) => call.workflowId === workflowId).map((call) => call.step),
+      ).toEqual(['0a', '0b', '1a', '1b', 'end']);
+    }
+    expect(requests).not.toContain('create-workflow');
+    // Each finished run is evicted: the count that picks a thread for new runs comes back down.
+    const active = () =>
+      [...clients].reduce((sum, thread) => sum + thread.getActiveWorkflowCount(), 0);
+    for (let waited = 0; active() > before && waited < 10_000; waited += 50) await sleep(50);
+    expect(active()).toBe(before);
   });
 });
