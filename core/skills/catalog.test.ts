@@ -238,6 +238,37 @@ describe('eligibility, in OpenClaw order, with the reason', () => {
     expect(statusOf(skills, 'two-tools').eligibility.eligible).toBe(true);
   });
 
+  it("a turn's list follows the environment, the config and PATH as soon as they change", () => {
+    writeSkill(bundled, 'weather', {
+      metadata: { clawdbot: { requires: { env: ['WEATHER_KEY'], bins: ['curlish'] } } },
+    });
+    writeSkill(bundled, 'notes');
+    // The verdicts are kept between calls: each change below must still show on the next one.
+    const env: NodeJS.ProcessEnv = { PATH: binDir };
+    let config = parseConfig({}, 'test');
+    const skills = createSkillCatalog({
+      config: () => config,
+      bundledDir: bundled,
+      managedDir: managed,
+      workspaceDir: workspace,
+      env: () => env,
+      platform: 'linux',
+    });
+    const listed = () => skills.snapshot().skills.map((skill) => skill.name);
+    expect(listed()).toEqual(['notes']);
+    env.WEATHER_KEY = 'k-1';
+    expect(listed()).toEqual(['notes']); // the binary is still missing
+    installBin('curlish');
+    expect(listed()).toEqual(['notes', 'weather']);
+    config = parseConfig({ skills: { entries: { weather: { enabled: false } } } }, 'test');
+    expect(listed()).toEqual(['notes']);
+    config = parseConfig({}, 'test');
+    expect(listed()).toEqual(['notes', 'weather']);
+    delete env.WEATHER_KEY;
+    expect(listed()).toEqual(['notes']);
+    expect(skills.readableDirs()).toEqual([join(bundled, 'notes')]);
+  });
+
   it('anyBins needs one of them', () => {
     writeSkill(bundled, 'agent', {
       metadata: { openclaw: { requires: { anyBins: ['x1', 'x2'] } } },

@@ -108,6 +108,16 @@ export function createSkillCatalog(options: SkillCatalogOptions): SkillCatalog {
   const cache = new Map<string, CachedRoot>();
   const bundledRecheckMs = options.bundledRecheckMs ?? 5000;
 
+  // The last merge of the roots' lists, kept while every root hands back the same list (a
+  // root re-reads its folder only when it changed): the same skills array, call after call.
+  let merged:
+    | {
+        perRoot: ReturnType<typeof loadSkillRoot>[];
+        skills: LoadedSkill[];
+        problems: SkillLoadProblem[];
+      }
+    | undefined;
+
   const load = (): { skills: LoadedSkill[]; problems: SkillLoadProblem[] } => {
     bins.refresh();
     const roots: SkillRoot[] = skillRoots({
@@ -133,10 +143,17 @@ export function createSkillCatalog(options: SkillCatalogOptions): SkillCatalog {
       cache.set(key, { stamp, loaded, checkedAt: now });
       return loaded;
     });
-    return {
+    if (
+      merged?.perRoot.length === perRoot.length &&
+      perRoot.every((root, index) => root === merged!.perRoot[index])
+    )
+      return merged;
+    merged = {
+      perRoot,
       skills: mergeSkills(perRoot.map((root) => root.skills)),
       problems: perRoot.flatMap((root) => root.problems),
     };
+    return merged;
   };
 
   // What every skill is judged against, read once per pass: the live config stats its file
@@ -151,10 +168,34 @@ export function createSkillCatalog(options: SkillCatalogOptions): SkillCatalog {
     return (skill: LoadedSkill): Eligibility => skillEligibility(skill, context);
   };
 
+  // The environment variables any of these skills requires, by skills list.
+  const requiredEnv = new WeakMap<LoadedSkill[], string[]>();
+  const envStamp = (skills: LoadedSkill[]) => {
+    let names = requiredEnv.get(skills);
+    if (names === undefined) {
+      names = [...new Set(skills.flatMap((skill) => skill.manifest.metadata.requires?.env ?? []))];
+      requiredEnv.set(skills, names);
+    }
+    const values = env();
+    return names.map((name) => values[name] ?? '\u0000unset').join('\u0000');
+  };
+  // The last verdicts, kept while nothing they were judged on changed: the skills (same
+  // list), the config (the live config hands back the same object until its file changes),
+  // PATH and its folders, the required environment variables. A turn's snapshot then costs
+  // the change checks only, not 52 verdicts.
+  let verdicts:
+    { skills: LoadedSkill[]; config: Config; stamp: string; eligible: LoadedSkill[] } | undefined;
+
   const eligible = () => {
     const { skills } = load();
+    const config = options.config();
+    const stamp = `${bins.stamp()}\u0000${envStamp(skills)}`;
+    if (verdicts?.skills === skills && verdicts.config === config && verdicts.stamp === stamp)
+      return verdicts.eligible;
     const judge = judgeAll();
-    return skills.filter((skill) => judge(skill).eligible);
+    const found = skills.filter((skill) => judge(skill).eligible);
+    verdicts = { skills, config, stamp, eligible: found };
+    return found;
   };
 
   return {

@@ -10,6 +10,8 @@ import { delimiter, join } from 'node:path';
 export interface BinLookup {
   /** Drop the answers if PATH or one of its folders changed (once per catalog check). */
   refresh(): void;
+  /** PATH and its folders' change times as of the last refresh: the answers hold while it does. */
+  stamp(): string;
   has(name: string): boolean;
 }
 
@@ -41,6 +43,7 @@ export function createBinLookup(env: () => NodeJS.ProcessEnv): BinLookup {
   };
   return {
     refresh,
+    stamp: () => stamp,
     has(name) {
       if (stamp === '') refresh();
       const known = answers.get(name);
