@@ -226,8 +226,11 @@ export function createLlmActivity(deps: LlmActivityDeps) {
       // its first token, and the heartbeat is how Temporal tells a live worker from a dead one.
       const beat = setInterval(() => context.heartbeat(), 2000);
       // Per chunk too, but at most every half second: a model streams hundreds of chunks a
-      // reply, and the SDK sends at most one heartbeat a second anyway.
-      let lastBeat = 0;
+      // reply, and the SDK sends at most one heartbeat a second anyway. Not in the first half
+      // second: the SDK sends an activity's first heartbeat at once, a server write (~2 ms of
+      // its CPU) that tells it nothing the activity's start did not, and a short reply is
+      // over before one is needed (a cancellation then reaches the call at its first beat).
+      let lastBeat = Date.now();
       const beatOnChunk = () => {
         const now = Date.now();
         if (now - lastBeat < 500) return;
