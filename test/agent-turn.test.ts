@@ -8,7 +8,7 @@ import { loadWorkflowBundle } from '../cli/runtime/workflow-bundle.js';
 import { createLogger } from '../core/logger.js';
 import type { TurnEventSinks } from '../workflows/turn-events.js';
 import type { TranscriptEntry } from '../core/sessions/index.js';
-import { turnSettings } from '../core/agent/temporal-agent-service.js';
+import { createTemporalAgentService, turnSettings } from '../core/agent/temporal-agent-service.js';
 import { messageSignal, sessionWorkflowId } from '../workflows/definitions.js';
 import {
   agentIdAttribute,
@@ -182,6 +182,57 @@ describe('session ordering and de-duplication', () => {
       'assistant',
     ]);
     await record(await turnHandle(harness, sessionKey, first));
+  });
+
+  it("starts a new session's run eagerly with its first message queued; messages sent meanwhile follow in order", async () => {
+    const sessionKey = 'agent:main:eager-start';
+    const texts = ['eager one', 'eager two', 'eager three'];
+    const runIds = await Promise.all(
+      texts.map((text, index) => harness.send(sessionKey, text, `eager-${index}`)),
+    );
+    for (const [index, runId] of runIds.entries()) {
+      expect(await harness.wait(runId, sessionKey)).toMatchObject({
+        status: 'ok',
+        text: `echo: ${texts[index]}`,
+      });
+    }
+    // Turns in send order: each started after the one before it ended.
+    const index = (runId: string, type: string) =>
+      harness.events.findIndex((event) => event.runId === runId && event.part.type === type);
+    expect(index(runIds[1]!, 'run-start')).toBeGreaterThan(index(runIds[0]!, 'run-finish'));
+    expect(index(runIds[2]!, 'run-start')).toBeGreaterThan(index(runIds[1]!, 'run-finish'));
+    // The first run was started with the message in its input, its first task handed to this
+    // process's worker in the start's answer (no signal, no wait on the task queue).
+    const first = await turnHandle(harness, sessionKey, runIds[0]!);
+    const { events } = await first.fetchHistory();
+    const started = events![0]!.workflowExecutionStartedEventAttributes!;
+    expect(started.eagerExecutionAccepted).toBe(true);
+    const input = JSON.parse(Buffer.from(started.input!.payloads![0]!.data!).toString()) as {
+      pending?: { messageId: string }[];
+    };
+    expect(input.pending?.map((message) => message.messageId)).toEqual([runIds[0]]);
+
+    // A gateway that has not seen the session (another process, or this one restarted) finds
+    // it open: its start is refused and the message is signalled to the waiting run.
+    const restarted = createTemporalAgentService({
+      client: harness.client,
+      config: () => harness.config,
+      store: harness.store,
+    });
+    const { runId: later } = await restarted.send(sessionKey, {
+      messageId: 'eager-later',
+      text: 'eager four',
+      channel: 'test',
+      receivedAt: Date.now(),
+    });
+    expect(await harness.wait(later, sessionKey)).toMatchObject({
+      status: 'ok',
+      text: 'echo: eager four',
+    });
+    const laterRun = (await (await turnHandle(harness, sessionKey, later)).fetchHistory()).events!;
+    expect(
+      laterRun[0]!.workflowExecutionStartedEventAttributes!.eagerExecutionAccepted,
+    ).toBeFalsy();
   });
 
   it('answers a client that sends the next message the instant a turn ends: one end per turn, none lost', async () => {

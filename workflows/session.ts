@@ -15,6 +15,7 @@ import { registerApprovals } from './approvals.js';
 import {
   abortTurnUpdate,
   messageSignal,
+  sessionIdleTimeoutMs,
   sessionStateQuery,
   turnWorkflowId,
 } from './definitions.js';
@@ -42,7 +43,6 @@ const bookkeeping = proxyLocalActivities<Activities>({
 });
 
 const seenLimit = 1000;
-const defaultIdleTimeoutMs = 60 * 60 * 1000;
 
 /**
  * One workflow id per session key (`session:<key>`), and one run of it per turn: a run
@@ -133,7 +133,7 @@ async function sessionRun(input: SessionInput, patchesBuiltIn: boolean): Promise
   if (queue.length === 0) {
     const hasWork = await condition(
       () => queue.length > 0,
-      input.idleTimeoutMs ?? defaultIdleTimeoutMs,
+      input.idleTimeoutMs ?? sessionIdleTimeoutMs,
     );
     if (!hasWork) {
       await condition(allHandlersFinished);

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   WorkflowContinuedAsNewError,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
+  type WorkflowStartOptions,
 } from '@temporalio/client';
 import type { Config } from '../config/schema.js';
 import type { SessionStore } from '../sessions/index.js';
@@ -13,6 +15,7 @@ import {
   messageSignal,
   pendingApprovalsQuery,
   resolveApprovalUpdate,
+  sessionIdleTimeoutMs,
   sessionStateQuery,
   sessionWorkflowId,
   turnWorkflowId,
@@ -28,6 +31,7 @@ import {
 } from '../../workflows/search-attributes.js';
 import type {
   PendingApproval,
+  SessionInput,
   SessionState,
   ToolInvokeResult,
   TurnOutcome,
@@ -78,6 +82,31 @@ export function createTemporalAgentService({
   const remember = (runId: string, sessionKey: string) => {
     runSessions.set(runId, sessionKey);
     if (runSessions.size > 10_000) runSessions.delete(runSessions.keys().next().value!);
+  };
+
+  // Sessions this gateway sent a message to lately (open: a run waits for the next one), and
+  // the eager starts under way, by session key.
+  const openSessions = recentlyOpen();
+  const opening = new Map<string, Promise<void>>();
+  /**
+   * Start a session's workflow with its first message queued, asking for its first task
+   * eagerly; false when it is open already (started elsewhere, or before this process).
+   */
+  const startEagerly = async (
+    options: Pick<WorkflowStartOptions, 'workflowId' | 'taskQueue' | 'typedSearchAttributes'>,
+    input: SessionInput,
+  ): Promise<boolean> => {
+    try {
+      await client.workflow.start(sessionWorkflowTypes[0], {
+        ...options,
+        args: [input],
+        requestEagerStart: true,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw error;
+    }
   };
 
   /**
@@ -183,17 +212,43 @@ export function createTemporalAgentService({
       const current = config();
       const settings = turnSettings(current);
       remember(message.messageId, sessionKey);
-      await client.workflow.signalWithStart(sessionWorkflowTypes[0], {
+      const options = {
         workflowId: sessionWorkflowId(sessionKey),
         taskQueue: current.temporal.taskQueue,
-        args: [{ sessionKey, settings }],
-        signal: messageSignal,
-        signalArgs: [{ message, settings }],
         typedSearchAttributes: [
           { key: sessionKeyAttribute, value: sessionKey },
           { key: channelAttribute, value: message.channel },
           { key: agentIdAttribute, value: settings.agentId },
         ],
+      };
+      // A session this gateway has not seen open is started with the message in its queue,
+      // eagerly: the start's answer carries the run's first workflow task to this process's
+      // worker, so no task waits on the queue before the first LLM call. Messages sent
+      // meanwhile wait for that start, then follow it (per-session order).
+      const starting = opening.get(sessionKey);
+      if (starting !== undefined) {
+        await starting;
+      } else if (!openSessions.isOpen(sessionKey)) {
+        const start = startEagerly(options, { sessionKey, settings, pending: [message] });
+        const settled = start.then(
+          () => undefined,
+          () => undefined,
+        );
+        opening.set(sessionKey, settled);
+        try {
+          const started = await start;
+          openSessions.touch(sessionKey);
+          if (started) return { runId: message.messageId };
+        } finally {
+          if (opening.get(sessionKey) === settled) opening.delete(sessionKey);
+        }
+      }
+      openSessions.touch(sessionKey);
+      await client.workflow.signalWithStart(sessionWorkflowTypes[0], {
+        ...options,
+        args: [{ sessionKey, settings }],
+        signal: messageSignal,
+        signalArgs: [{ message, settings }],
       });
       return { runId: message.messageId };
     },
@@ -333,6 +388,26 @@ export function createTemporalAgentService({
         sessionId: entry.sessionId,
         messages: await store.readHistory(entry.sessionId, { limit }),
       };
+    },
+  };
+}
+
+/**
+ * Session keys with the time of their last message, most recent last, bounded. A session
+ * run that had no message for its idle timeout completes; a key older than that (less a
+ * margin) is no longer taken for open.
+ */
+function recentlyOpen(idleMs = sessionIdleTimeoutMs - 5 * 60_000, max = 10_000) {
+  const lastSent = new Map<string, number>();
+  return {
+    isOpen(key: string): boolean {
+      const at = lastSent.get(key);
+      return at !== undefined && Date.now() - at < idleMs;
+    },
+    touch(key: string): void {
+      lastSent.delete(key);
+      lastSent.set(key, Date.now());
+      if (lastSent.size > max) lastSent.delete(lastSent.keys().next().value!);
     },
   };
 }
