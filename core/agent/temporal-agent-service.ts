@@ -85,9 +85,9 @@ export function createTemporalAgentService({
   };
 
   // Sessions this gateway sent a message to lately (open: a run waits for the next one), and
-  // the eager starts under way, by session key.
+  // the last send under way to each session (settled either way).
   const openSessions = recentlyOpen();
-  const opening = new Map<string, Promise<void>>();
+  const sending = new Map<string, Promise<void>>();
   /**
    * Start a session's workflow with its first message queued, asking for its first task
    * eagerly; false when it is open already (started elsewhere, or before this process).
@@ -223,33 +223,39 @@ export function createTemporalAgentService({
       };
       // A session this gateway has not seen open is started with the message in its queue,
       // eagerly: the start's answer carries the run's first workflow task to this process's
-      // worker, so no task waits on the queue before the first LLM call. Messages sent
-      // meanwhile wait for that start, then follow it (per-session order).
-      const starting = opening.get(sessionKey);
-      if (starting !== undefined) {
-        await starting;
-      } else if (!openSessions.isOpen(sessionKey)) {
-        const start = startEagerly(options, { sessionKey, settings, pending: [message] });
-        const settled = start.then(
-          () => undefined,
-          () => undefined,
-        );
-        opening.set(sessionKey, settled);
-        try {
-          const started = await start;
+      // worker, so no task waits on the queue before the first LLM call. A session's sends
+      // go to Temporal one after the other, in the order the gateway got them (a start
+      // first, then signals): its turns run in that order.
+      const previous = sending.get(sessionKey);
+      const delivered = (async () => {
+        if (previous !== undefined) await previous;
+        if (!openSessions.isOpen(sessionKey)) {
+          const started = await startEagerly(options, {
+            sessionKey,
+            settings,
+            pending: [message],
+          });
           openSessions.touch(sessionKey);
-          if (started) return { runId: message.messageId };
-        } finally {
-          if (opening.get(sessionKey) === settled) opening.delete(sessionKey);
+          if (started) return;
         }
+        openSessions.touch(sessionKey);
+        await client.workflow.signalWithStart(sessionWorkflowTypes[0], {
+          ...options,
+          args: [{ sessionKey, settings }],
+          signal: messageSignal,
+          signalArgs: [{ message, settings }],
+        });
+      })();
+      const settled = delivered.then(
+        () => undefined,
+        () => undefined,
+      );
+      sending.set(sessionKey, settled);
+      try {
+        await delivered;
+      } finally {
+        if (sending.get(sessionKey) === settled) sending.delete(sessionKey);
       }
-      openSessions.touch(sessionKey);
-      await client.workflow.signalWithStart(sessionWorkflowTypes[0], {
-        ...options,
-        args: [{ sessionKey, settings }],
-        signal: messageSignal,
-        signalArgs: [{ message, settings }],
-      });
       return { runId: message.messageId };
     },
 

@@ -122,11 +122,12 @@ describe('diagnostics-otel plugin', () => {
       expect(chain, span.name).toContain('RunWorkflow:sessionTurn');
       expect(chain[0], span.name).toMatch(/^StartActivity:|^StartLocalActivity:/);
     }
-    // The trace begins where the gateway handed the message to Temporal.
+    // The trace begins where the gateway handed the message to Temporal: a new session's
+    // first message starts its workflow (later ones are signalled).
     const roots = collector.spans.filter(
       (span) => span.traceId === firstTrace && span.parentSpanId === undefined,
     );
-    expect(roots.map((span) => span.name)).toEqual(['SignalWithStartWorkflow:sessionTurn']);
+    expect(roots.map((span) => span.name)).toEqual(['StartWorkflow:sessionTurn']);
     expect(toolSpan!.resource['service.name']).toBe('clawdbot-otel-test');
     expect(collector.refused).toEqual([]);
   });
