@@ -351,11 +351,11 @@ export function createTurnActivities({
       });
     },
 
-    /** Record how the turn ended, update the session's token counts, announce the end. */
     /**
-     * Record the turn's end. `recorded` (in-process callers only: the LLM step that ends the
-     * turn) is the turn's last transcript write, still under way: the index is updated
-     * meanwhile, and the hooks run once both are done, so they see the whole turn.
+     * Record how the turn ended, update the session's token counts, announce the end.
+     * `recorded` (in-process callers only: the LLM step that ends the turn) is the turn's
+     * last transcript write, still under way: the index is updated meanwhile, and the hooks
+     * run once both are done, so they see the whole turn.
      */
     async 'turn.finish'(
       input: FinishInput,

@@ -69,9 +69,8 @@ export default {
             // creating, then the run is activated as any other.
             if (input.createOptions !== undefined) {
                 const { createOptions, ...activate } = input;
-                let creating;
                 return (0, activation_deadline_1.runUnderDeadline)(activationTimeoutMs, () => {
-                    creating = workflowCreator.createWorkflow(createOptions);
+                    const creating = workflowCreator.createWorkflow(createOptions);
                     if (workflowGetter(input.runId) !== undefined)
                         return handleRequest({ requestId, input: activate });
                     return creating.then(() => handleRequest({ requestId, input: activate }));

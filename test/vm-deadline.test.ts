@@ -3,10 +3,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
+import { startFixtureWorker, type FixtureWorker } from './helpers/fixture-worker.js';
 
 // patches/temporalio-worker-vm-deadline.mjs replaces the SDK's watchdog thread per call into
 // the workflow sandbox with one per activation. What a user relies on must not change: a
@@ -17,37 +18,21 @@ const applyPatches = join(packageRoot, 'scripts', 'apply-patches.mjs');
 const workerPackage = join(packageRoot, 'node_modules', '@temporalio', 'worker');
 
 describe('the vm deadline patch', () => {
-  let connection: NativeConnection;
-  let clientConnection: Connection;
+  let fixture: FixtureWorker;
   let client: Client;
   let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = `vm-deadline-${process.pid}-${Date.now()}`;
+  let taskQueue: string;
 
   beforeAll(async () => {
-    const address = inject('temporalAddress');
-    connection = await NativeConnection.connect({ address });
-    clientConnection = await Connection.connect({ address });
-    client = new Client({ connection: clientConnection });
-    worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowBundle: await bundleWorkflowCode({
-        workflowsPath: join(packageRoot, 'test', 'fixtures', 'stuck-workflows', 'index.ts'),
-      }),
+    fixture = await startFixtureWorker(inject('temporalAddress'), 'vm-deadline', {
       // Not in the SDK's typed options but passed through (worker-options.ts spreads the
       // rest over its defaults): 1 s instead of 5 s keeps this test short.
       ...({ isolateExecutionTimeout: '1s' } as object),
     });
-    running = worker.run();
+    ({ client, worker, taskQueue } = fixture);
   });
 
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await clientConnection?.close();
-    await connection?.close();
-  });
+  afterAll(() => fixture?.close());
 
   it('is applied to the installed SDK', () => {
     expect(execFileSync('node', [applyPatches, '--check'], { encoding: 'utf8' })).toContain(

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { WorkerThreadClient } from '@temporalio/worker/lib/workflow/threaded-vm.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
+import { startFixtureWorker, type FixtureWorker } from './helpers/fixture-worker.js';
 
 // Two patches cut the requests the worker sends its workflow thread:
 // patches/temporalio-worker-sink-calls.mjs returns an activation's sink calls with its
@@ -17,15 +17,12 @@ import { packageRoot } from '../core/paths.js';
 const applyPatches = join(packageRoot, 'scripts', 'apply-patches.mjs');
 
 describe('the workflow thread patches', () => {
-  let connection: NativeConnection;
-  let clientConnection: Connection;
+  let fixture: FixtureWorker;
   let client: Client;
-  let worker: Worker;
-  let running: Promise<void>;
+  let taskQueue: string;
   const recorded: { workflowId: string; step: string }[] = [];
   const requests: string[] = [];
   const clients = new Set<WorkerThreadClient>();
-  const taskQueue = `sink-calls-${process.pid}-${Date.now()}`;
   const { prototype } = WorkerThreadClient;
   const send = Object.getOwnPropertyDescriptor(prototype, 'send')!.value as typeof prototype.send;
 
@@ -36,16 +33,7 @@ describe('the workflow thread patches', () => {
       clients.add(this);
       return send.call(this, input);
     };
-    const address = inject('temporalAddress');
-    connection = await NativeConnection.connect({ address });
-    clientConnection = await Connection.connect({ address });
-    client = new Client({ connection: clientConnection });
-    worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowBundle: await bundleWorkflowCode({
-        workflowsPath: join(packageRoot, 'test', 'fixtures', 'stuck-workflows', 'index.ts'),
-      }),
+    fixture = await startFixtureWorker(inject('temporalAddress'), 'workflow-thread', {
       sinks: {
         trail: {
           record: {
@@ -56,15 +44,12 @@ describe('the workflow thread patches', () => {
         },
       },
     });
-    running = worker.run();
+    ({ client, taskQueue } = fixture);
   });
 
   afterAll(async () => {
     prototype.send = send;
-    worker?.shutdown();
-    await running;
-    await clientConnection?.close();
-    await connection?.close();
+    await fixture?.close();
   });
 
   it('are applied to the installed SDK', () => {

@@ -32,10 +32,10 @@ export const pendingApprovalsQuery = defineQuery<PendingApproval[]>('pendingAppr
  */
 export const sessionWorkflowTypes = ['sessionTurn', 'session'] as const;
 
-/** Workflow id of a session's workflow. */
 /** A session run with no message for this long completes (the next message starts it again). */
 export const sessionIdleTimeoutMs = 60 * 60 * 1000;
 
+/** Workflow id of a session's workflow. */
 export function sessionWorkflowId(sessionKey: string): string {
   return `session:${sessionKey}`;
 }

@@ -9,6 +9,7 @@ import {
   type WorkflowStartOptions,
 } from '@temporalio/client';
 import type { Config } from '../config/schema.js';
+import { KeyedMutex } from '../sessions/fs-util.js';
 import type { SessionStore } from '../sessions/index.js';
 import {
   abortTurnUpdate,
@@ -84,10 +85,10 @@ export function createTemporalAgentService({
     if (runSessions.size > 10_000) runSessions.delete(runSessions.keys().next().value!);
   };
 
-  // Sessions this gateway sent a message to lately (open: a run waits for the next one), and
-  // the last send under way to each session (settled either way).
+  // Sessions this gateway sent a message to lately (open: a run waits for the next one); a
+  // session's sends, one at a time.
   const openSessions = recentlyOpen();
-  const sending = new Map<string, Promise<void>>();
+  const sending = new KeyedMutex();
   /**
    * Start a session's workflow with its first message queued, asking for its first task
    * eagerly; false when it is open already (started elsewhere, or before this process).
@@ -226,36 +227,18 @@ export function createTemporalAgentService({
       // worker, so no task waits on the queue before the first LLM call. A session's sends
       // go to Temporal one after the other, in the order the gateway got them (a start
       // first, then signals): its turns run in that order.
-      const previous = sending.get(sessionKey);
-      const delivered = (async () => {
-        if (previous !== undefined) await previous;
-        if (!openSessions.isOpen(sessionKey)) {
-          const started = await startEagerly(options, {
-            sessionKey,
-            settings,
-            pending: [message],
-          });
-          openSessions.touch(sessionKey);
-          if (started) return;
-        }
+      await sending.run(sessionKey, async () => {
+        const open = openSessions.isOpen(sessionKey);
         openSessions.touch(sessionKey);
+        if (!open && (await startEagerly(options, { sessionKey, settings, pending: [message] })))
+          return;
         await client.workflow.signalWithStart(sessionWorkflowTypes[0], {
           ...options,
           args: [{ sessionKey, settings }],
           signal: messageSignal,
           signalArgs: [{ message, settings }],
         });
-      })();
-      const settled = delivered.then(
-        () => undefined,
-        () => undefined,
-      );
-      sending.set(sessionKey, settled);
-      try {
-        await delivered;
-      } finally {
-        if (sending.get(sessionKey) === settled) sending.delete(sessionKey);
-      }
+      });
       return { runId: message.messageId };
     },
 
