@@ -5,9 +5,14 @@
 // that run's first events are part of the turn). Prints the median of each step between
 // two consecutive points, in order. An event's time is when the server handled it; a
 // workflow task's "started -> completed" is the worker's time plus the completion's trip.
-// Run: npm run bench:timeline [-- turns] [--tool]
+// With --core, the worker's SDK Core logs (DEBUG, forwarded with their own timestamps) join
+// the timeline: when Core got a task from the server, handed an activation to the workflow
+// code and got its completion back, sent it to the server and heard the answer. That splits
+// every hop into the server's part and the worker's (forwarding the logs costs a little).
+// Run: npm run bench:timeline [-- turns] [--tool] [--core]
 import { parseArgs } from 'node:util';
 import proto from '@temporalio/proto';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { sessionWorkflowId } from '../workflows/definitions.js';
 import { runIdAttribute } from '../workflows/search-attributes.js';
 import { percentile } from './stats.js';
@@ -17,12 +22,38 @@ type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 const { EventType } = proto.temporal.api.enums.v1;
 
 const { values: args, positionals } = parseArgs({
-  options: { tool: { type: 'boolean', default: false } },
+  options: {
+    tool: { type: 'boolean', default: false },
+    core: { type: 'boolean', default: false },
+  },
   allowPositionals: true,
 });
 const turns = Number(positionals[0] ?? 100);
 const text = args.tool ? 'TOOL read_file {"path":"note.txt"}' : 'hello';
 const sessionKey = 'agent:main:timeline';
+
+/** Core's log lines (`core <message>`) at the time Core wrote them, epoch ms. */
+const coreLines: [string, number][] = [];
+if (args.core) {
+  // Before anything connects: the runtime is the process's, installed once.
+  Runtime.install({
+    logger: new DefaultLogger('DEBUG', (entry) => {
+      if (entry.meta?.['sdkComponent'] !== 'core') {
+        // The SDK's own lines: only what the usual runtime would print.
+        if (entry.level === 'WARN' || entry.level === 'ERROR')
+          console.error(`${entry.level} ${entry.message}`);
+        return;
+      }
+      coreLines.push([`core ${entry.message.slice(0, 60)}`, Number(entry.timestampNanos) / 1e6]);
+    }),
+    telemetryOptions: {
+      logging: {
+        filter: makeTelemetryFilterString({ core: 'DEBUG', other: 'WARN' }),
+        forward: {},
+      },
+    },
+  });
+}
 const bench = await startBenchWorker('timeline');
 
 /** Epoch milliseconds (fractional) of the bus marks and of the server's event times. */
@@ -61,6 +92,18 @@ function points(prefix: string, events: HistoryEvent[]): [string, number][] {
   });
 }
 
+/** Core's lines from `from` until `to`, each numbered as `points` numbers events. */
+function coreWithin(from: number, to: number): [string, number][] {
+  const seen = new Map<string, number>();
+  return coreLines
+    .filter(([, at]) => at >= from && at < to)
+    .map(([line, at]) => {
+      const count = (seen.get(line) ?? 0) + 1;
+      seen.set(line, count);
+      return [`${line}#${count}`, at];
+    });
+}
+
 const steps = new Map<string, number[]>();
 for (let i = 0; i + 1 < turns; i++) {
   const mark = marks[i]!;
@@ -70,6 +113,7 @@ for (let i = 0; i + 1 < turns; i++) {
     ['turn end announced', mark.end],
     ...points('', histories[i]!),
     ...points('next run: ', histories[i + 1]!).filter(([, at]) => at <= mark.end),
+    ...coreWithin(mark.sent, marks[i + 1]!.sent),
   ];
   timeline.sort((a, b) => a[1] - b[1]);
   const from = timeline.findIndex(([name]) => name === 'message sent');
