@@ -39,6 +39,13 @@ export async function startBenchWorker(name: string): Promise<BenchWorker> {
     mkdtempSync(join(tmpdir(), `clawdbot-bench-${name}-temporal-`)),
     logger,
   );
+  // The server runs in a process group of its own: a bench stopped by Ctrl-C or `timeout`
+  // stops it here, or it would keep running and take CPU from the next bench.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void server.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+  }
   const { dir, paths, config } = benchStateDir(name, llm);
   writeFileSync(join(paths.workspaceDir, 'note.txt'), 'bench note');
   const store = createSessionStore(dir);
